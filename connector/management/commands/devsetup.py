@@ -1,0 +1,49 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+DEV_ADMIN = "admin"
+
+
+class Command(BaseCommand):
+    help = "Prepare a development instance: migrate, and make sure an admin account exists."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, url, **options):
+        if not settings.DEBUG:
+            raise CommandError("devsetup is for development (DEBUG on) only.")
+        call_command("migrate", interactive=False, verbosity=0)
+        password = self._admin_password()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  Connector console: {url}"
+                f"\n  Log in as {DEV_ADMIN!r} with password {password!r}\n"
+            )
+        )
+
+    def _admin_password(self) -> str:
+        """The dev admin's password, kept in var/ so each run can print it again."""
+        password_file = settings.VAR_DIR / "dev-admin-password"
+        User = get_user_model()
+        user = User.objects.filter(username=DEV_ADMIN).first()
+        if password_file.exists() and user is not None:
+            password = password_file.read_text().strip()
+            if user.check_password(password):
+                return password
+            return (
+                "(changed since it was generated; reset it with `manage.py changepassword admin`)"
+            )
+        password = secrets.token_urlsafe(12)
+        if user is None:
+            User.objects.create_superuser(DEV_ADMIN, "admin@example.com", password)
+        else:
+            user.set_password(password)
+            user.save()
+        password_file.write_text(password + "\n")
+        password_file.chmod(0o600)
+        return password

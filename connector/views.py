@@ -1,0 +1,39 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from stores import access
+from sync import services as sync_services
+
+
+def dashboard(request):
+    stores = access.visible_stores(request.user).select_related("salesforce_org")
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "stores": stores,
+            "orgs": access.visible_orgs(request.user),
+            "queues": sync_services.queue_health(),
+            "can_add_stores": access.can_add_stores(request.user),
+        },
+    )
+
+
+def settings_page(request):
+    return render(
+        request,
+        "settings.html",
+        {
+            "orgs": access.visible_orgs(request.user).prefetch_related("stores"),
+            "queues": sync_services.queue_health(),
+            "can_add_orgs": access.can_add_orgs(request.user),
+        },
+    )
+
+
+@require_POST
+def check_workers(request):
+    sync_services.request_heartbeats(source="console")
+    messages.info(request, "Every queue was sent a heartbeat task: reload in a few seconds.")
+    return redirect(request.POST.get("next") or "settings")

@@ -1,0 +1,197 @@
+import re
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django import forms
+
+from connector.crypto import mask
+from stores import access
+from stores.models import AuthFlow, Role, SalesforceOrg, Store
+from stores.services import find_user
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+STORE_PATH_RE = re.compile(r"/stores/([A-Za-z0-9]+)(/|$)")
+# Salesforce refuses the client credentials flow on the shared login hosts: it needs My Domain.
+SHARED_LOGIN_HOSTS = {"login.salesforce.com", "test.salesforce.com"}
+
+
+def https_url_field(model, name) -> forms.URLField:
+    """The model's URL field as a form field that reads a bare host as https://."""
+    return model._meta.get_field(name).formfield(assume_scheme="https")
+
+
+def require_https_unless_loopback(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+        raise forms.ValidationError(
+            "Use an https:// address (plain http is allowed only for this machine)."
+        )
+    return url.rstrip("/")
+
+
+class SecretFieldsMixin:
+    """Secret inputs never show the stored value; left blank, they keep it."""
+
+    secret_fields: tuple[str, ...] = ()
+    multiline_secrets: tuple[str, ...] = ()
+
+    def _setup_secret_fields(self):
+        for name in self.secret_fields:
+            field = self.fields[name]
+            if name in self.multiline_secrets:
+                field.widget = forms.Textarea(attrs={"rows": 4, "spellcheck": "false"})
+            else:
+                field.widget = forms.PasswordInput(
+                    render_value=False, attrs={"autocomplete": "new-password"}
+                )
+            self.initial[name] = ""
+            stored = getattr(self.instance, name, "")
+            if stored:
+                field.required = False
+                field.widget.attrs["placeholder"] = f"Stored ({mask(stored)}): leave blank to keep"
+            field.stored_mask = mask(stored)
+
+    def _keep_blank_secrets(self, cleaned_data):
+        for name in self.secret_fields:
+            if not cleaned_data.get(name):
+                cleaned_data[name] = getattr(self.instance, name, "")
+        return cleaned_data
+
+
+class StoreForm(SecretFieldsMixin, forms.ModelForm):
+    secret_fields = ("access_token", "client_secret")
+    # Wider than the column: a pasted API path is cut down to the hash in clean_store_hash.
+    api_base_url = https_url_field(Store, "api_base_url")
+    store_hash = forms.CharField(
+        max_length=255,
+        help_text="The code after /stores/ in the store's API path; you may paste the whole path.",
+    )
+
+    class Meta:
+        model = Store
+        fields = [
+            "name",
+            "store_hash",
+            "api_base_url",
+            "access_token",
+            "client_id",
+            "client_secret",
+            "time_zone",
+            "is_active",
+            "salesforce_org",
+        ]
+        help_texts = {
+            "access_token": (
+                "From Settings › Store-level API accounts in the BigCommerce control panel."
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_secret_fields()
+        self.fields["salesforce_org"].queryset = access.visible_orgs(user)
+        self.fields["salesforce_org"].empty_label = "— not connected yet —"
+
+    def clean_store_hash(self):
+        value = self.cleaned_data["store_hash"].strip()
+        found = STORE_PATH_RE.search(value)
+        return (found.group(1) if found else value).lower()
+
+    def clean_api_base_url(self):
+        return require_https_unless_loopback(self.cleaned_data["api_base_url"])
+
+    def clean(self):
+        return self._keep_blank_secrets(super().clean())
+
+
+class OrgForm(SecretFieldsMixin, forms.ModelForm):
+    secret_fields = SalesforceOrg.SECRET_FIELDS
+    login_url = https_url_field(SalesforceOrg, "login_url")
+    multiline_secrets = ("private_key",)
+
+    class Meta:
+        model = SalesforceOrg
+        fields = [
+            "name",
+            "login_url",
+            "auth_flow",
+            "api_version",
+            "client_id",
+            "client_secret",
+            "username",
+            "password",
+            "security_token",
+            "private_key",
+        ]
+        widgets = {"auth_flow": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_secret_fields()
+        for name in ("client_secret", "username", "password", "security_token", "private_key"):
+            field = self.fields[name]
+            field.required = False  # clean() requires what the chosen flow needs
+            field.needed_by = _flows_needing(name)
+
+    def clean_login_url(self):
+        return require_https_unless_loopback(self.cleaned_data["login_url"])
+
+    def clean_private_key(self):
+        pem = self.cleaned_data.get("private_key", "").strip()
+        if pem:
+            _check_rsa_private_key(pem)
+        return pem
+
+    def clean(self):
+        cleaned = self._keep_blank_secrets(super().clean())
+        flow = cleaned.get("auth_flow")
+        if not flow:
+            return cleaned
+        for name in SalesforceOrg.REQUIRED_CREDENTIALS[AuthFlow(flow)]:
+            if not cleaned.get(name):
+                label = self.fields[name].label
+                self.add_error(name, f"{label} is needed for the {AuthFlow(flow).label} flow.")
+        host = urlsplit(cleaned.get("login_url") or "").hostname
+        if flow == AuthFlow.CLIENT_CREDENTIALS and host in SHARED_LOGIN_HOSTS:
+            self.add_error(
+                "login_url",
+                "The client credentials flow needs your My Domain URL (https://<domain>.my.salesforce.com).",
+            )
+        return cleaned
+
+
+def _flows_needing(credential: str) -> str:
+    flows = [
+        AuthFlow(flow).label.split(" (")[0]
+        for flow, needed in SalesforceOrg.REQUIRED_CREDENTIALS.items()
+        if credential in needed
+    ]
+    return "Needed for: " + ", ".join(flows) + "." if flows else "Optional."
+
+
+def _check_rsa_private_key(pem: str) -> None:
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise forms.ValidationError(
+            "This is not an unencrypted PEM private key "
+            "(it should start with -----BEGIN PRIVATE KEY-----)."
+        ) from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise forms.ValidationError("JWT bearer needs an RSA key (Salesforce signs with RS256).")
+
+
+class AddMemberForm(forms.Form):
+    user = forms.CharField(label="Username or email", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+    def clean_user(self):
+        user = find_user(self.cleaned_data["user"])
+        if user is None:
+            raise forms.ValidationError("No user has that username or email.")
+        return user
+
+
+class ChangeRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)

@@ -1,0 +1,163 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+from connector.fields import EncryptedTextField
+
+store_hash_validator = RegexValidator(
+    r"^[a-z0-9]{3,32}$",
+    "A store hash is 3 to 32 lowercase letters and digits, as in "
+    "https://api.bigcommerce.com/stores/<store hash>/v3/.",
+)
+api_version_validator = RegexValidator(
+    r"^\d{2,3}\.0$", "Write the Salesforce API version as a number such as 62.0."
+)
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    OPERATOR = "operator", "Operator"
+    VIEWER = "viewer", "Viewer"
+
+    @property
+    def rank(self) -> int:
+        return {Role.VIEWER: 1, Role.OPERATOR: 2, Role.ADMIN: 3}[self]
+
+    def allows(self, needed: "Role") -> bool:
+        return self.rank >= Role(needed).rank
+
+
+class AuthFlow(models.TextChoices):
+    WEB_SERVER = "web_server", "Web server flow (OAuth, refresh token)"
+    JWT_BEARER = "jwt_bearer", "JWT bearer (certificate)"
+    CLIENT_CREDENTIALS = "client_credentials", "Client credentials"
+    USERNAME_PASSWORD = "username_password", "Username and password"
+
+
+class SalesforceOrg(models.Model):
+    # The credentials each flow needs, beyond the client id; the org form enforces them.
+    REQUIRED_CREDENTIALS = {
+        AuthFlow.WEB_SERVER: ("client_secret",),
+        AuthFlow.JWT_BEARER: ("username", "private_key"),
+        AuthFlow.CLIENT_CREDENTIALS: ("client_secret",),
+        AuthFlow.USERNAME_PASSWORD: ("client_secret", "username", "password"),
+    }
+    SECRET_FIELDS = ("client_secret", "password", "security_token", "private_key")
+
+    name = models.CharField(max_length=100, unique=True)
+    login_url = models.URLField(
+        "login URL",
+        default="https://login.salesforce.com",
+        help_text="https://login.salesforce.com, https://test.salesforce.com or a My Domain URL.",
+    )
+    auth_flow = models.CharField(
+        max_length=32, choices=AuthFlow.choices, default=AuthFlow.WEB_SERVER
+    )
+    api_version = models.CharField(
+        "API version", max_length=8, default="62.0", validators=[api_version_validator]
+    )
+    client_id = models.CharField("consumer key", max_length=255)
+    client_secret = EncryptedTextField("consumer secret", blank=True, default="")
+    username = models.CharField(max_length=255, blank=True, default="")
+    password = EncryptedTextField(blank=True, default="")
+    security_token = EncryptedTextField(blank=True, default="")
+    private_key = EncryptedTextField(
+        "private key",
+        blank=True,
+        default="",
+        help_text="PEM private key of the connected app's certificate.",
+    )
+
+    # Obtained by the connector, not typed by people.
+    refresh_token = EncryptedTextField(blank=True, default="", editable=False)
+    access_token = EncryptedTextField(blank=True, default="", editable=False)
+    instance_url = models.URLField(blank=True, default="", editable=False)
+    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    needs_reconnect = models.BooleanField(default=False, editable=False)
+    last_error = models.TextField(blank=True, default="", editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Salesforce org"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_connected(self) -> bool:
+        return bool(self.access_token and self.instance_url) and not self.needs_reconnect
+
+
+class Store(models.Model):
+    SECRET_FIELDS = ("access_token", "client_secret")
+
+    name = models.CharField(max_length=100)
+    store_hash = models.CharField(max_length=32, validators=[store_hash_validator])
+    api_base_url = models.URLField(
+        "API base URL",
+        default="https://api.bigcommerce.com",
+        help_text="Change only to point the store at a sandbox or a proxy.",
+    )
+    access_token = EncryptedTextField("access token")
+    client_id = models.CharField("client ID", max_length=255, blank=True, default="")
+    client_secret = EncryptedTextField("client secret", blank=True, default="")
+    time_zone = models.CharField(max_length=64, default="UTC", choices=time_zone_choices)
+    is_active = models.BooleanField("active", default=True)
+    salesforce_org = models.ForeignKey(
+        SalesforceOrg,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stores",
+        verbose_name="Salesforce org",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="stores"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_base_url", "store_hash"], name="store_unique_hash_per_api"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def api_root(self) -> str:
+        return f"{self.api_base_url.rstrip('/')}/stores/{self.store_hash}"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "store"], name="membership_unique_user_store")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.store} ({self.role})"

@@ -1,0 +1,102 @@
+"""The write paths for stores, orgs and memberships."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from stores.models import Membership, Role, SalesforceOrg, Store
+
+# Changing any of these makes the tokens the connector holds for an org useless.
+ORG_IDENTITY_FIELDS = {
+    "login_url",
+    "auth_flow",
+    "client_id",
+    "client_secret",
+    "username",
+    "password",
+    "security_token",
+    "private_key",
+}
+
+
+class MembershipError(Exception):
+    """A membership change that would leave a store in a bad state."""
+
+
+@transaction.atomic
+def create_store(user, store: Store) -> Store:
+    """Save a new store; its creator becomes its first admin."""
+    store.save()
+    Membership.objects.create(user=user, store=store, role=Role.ADMIN)
+    return store
+
+
+def save_org(org: SalesforceOrg, changed_fields, user=None) -> SalesforceOrg:
+    if org.pk is None:
+        org.created_by = user
+    _drop_credentials_the_flow_does_not_use(org)
+    if org.pk is not None and ORG_IDENTITY_FIELDS & set(changed_fields):
+        forget_tokens(org)
+    org.save()
+    return org
+
+
+def _drop_credentials_the_flow_does_not_use(org: SalesforceOrg) -> None:
+    used = set(SalesforceOrg.REQUIRED_CREDENTIALS[org.auth_flow])
+    if org.auth_flow == "username_password":
+        used.add("security_token")
+    for name in SalesforceOrg.SECRET_FIELDS:
+        if name not in used:
+            setattr(org, name, "")
+    if "username" not in used:
+        org.username = ""
+
+
+def forget_tokens(org: SalesforceOrg) -> None:
+    org.access_token = ""
+    org.refresh_token = ""
+    org.instance_url = ""
+    org.token_issued_at = None
+
+
+def find_user(identifier: str):
+    """A user by username or email (case-insensitive), or None."""
+    User = get_user_model()
+    identifier = identifier.strip()
+    return (
+        User.objects.filter(username__iexact=identifier).first()
+        or User.objects.filter(email__iexact=identifier).first()
+    )
+
+
+@transaction.atomic
+def add_member(store: Store, user, role: Role) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        store=store, user=user, defaults={"role": role}
+    )
+    if not created:
+        raise MembershipError(f"{user.username} is already a member of {store.name}.")
+    return membership
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: Role) -> Membership:
+    if membership.role == Role.ADMIN and role != Role.ADMIN:
+        _ensure_another_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    if membership.role == Role.ADMIN:
+        _ensure_another_admin(membership)
+    membership.delete()
+
+
+def _ensure_another_admin(membership: Membership) -> None:
+    admins = Membership.objects.select_for_update().filter(store=membership.store, role=Role.ADMIN)
+    if not admins.exclude(pk=membership.pk).exists():
+        raise MembershipError(
+            f"{membership.store.name} needs at least one admin: make someone else admin first."
+        )

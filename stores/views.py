@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from stores import access, services
+from stores.forms import AddMemberForm, ChangeRoleForm, OrgForm, StoreForm
+from stores.models import Membership, Role, Store
+
+SECRET_POST_FIELDS = ("access_token", "client_secret", "password", "security_token", "private_key")
+
+
+def store_list(request):
+    stores = access.visible_stores(request.user).select_related("salesforce_org")
+    roles = dict(Membership.objects.filter(user=request.user).values_list("store_id", "role"))
+    rows = [(store, Role(roles[store.pk]) if store.pk in roles else Role.ADMIN) for store in stores]
+    return render(
+        request,
+        "stores/store_list.html",
+        {"rows": rows, "can_add": access.can_add_stores(request.user)},
+    )
+
+
+@sensitive_post_parameters(*SECRET_POST_FIELDS)
+def store_create(request):
+    if not access.can_add_stores(request.user):
+        raise PermissionDenied("You may not add stores.")
+    form = StoreForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        store = services.create_store(request.user, form.save(commit=False))
+        messages.success(request, f"Store {store.name} added. You are its admin.")
+        return redirect("store_detail", store.pk)
+    return render(request, "stores/store_form.html", {"form": form, "store": None})
+
+
+def store_detail(request, store_id):
+    store = access.get_store(request.user, store_id)
+    members = store.memberships.select_related("user")
+    return render(request, "stores/store_detail.html", {"store": store, "members": members})
+
+
+@sensitive_post_parameters(*SECRET_POST_FIELDS)
+def store_edit(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    form = StoreForm(request.POST or None, instance=store, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Store {store.name} saved.")
+        return redirect("store_detail", store.pk)
+    return render(request, "stores/store_form.html", {"form": form, "store": store})
+
+
+def store_members(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(store, form.cleaned_data["user"], Role(form.cleaned_data["role"]))
+        except services.MembershipError as exc:
+            form.add_error("user", str(exc))
+        else:
+            messages.success(
+                request, f"{form.cleaned_data['user'].username} added to {store.name}."
+            )
+            return redirect("store_members", store.pk)
+    members = store.memberships.select_related("user")
+    return render(
+        request,
+        "stores/store_members.html",
+        {"store": store, "members": members, "form": form, "roles": Role.choices},
+    )
+
+
+@require_POST
+def member_change_role(request, store_id, membership_id):
+    store, membership = _membership_for_admin(request, store_id, membership_id)
+    form = ChangeRoleForm(request.POST)
+    if form.is_valid():
+        _apply(
+            request,
+            services.change_role,
+            membership,
+            Role(form.cleaned_data["role"]),
+            success=f"{membership.user.username} is now {Role(form.cleaned_data['role']).label}.",
+        )
+    return redirect("store_members", store.pk)
+
+
+@require_POST
+def member_remove(request, store_id, membership_id):
+    store, membership = _membership_for_admin(request, store_id, membership_id)
+    _apply(
+        request,
+        services.remove_member,
+        membership,
+        success=f"{membership.user.username} removed from {store.name}.",
+    )
+    return redirect("store_members", store.pk)
+
+
+def _membership_for_admin(request, store_id, membership_id) -> tuple[Store, Membership]:
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    return store, get_object_or_404(Membership, pk=membership_id, store=store)
+
+
+def _apply(request, action, *args, success):
+    try:
+        action(*args)
+    except services.MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+
+
+def org_list(request):
+    orgs = access.visible_orgs(request.user).prefetch_related("stores")
+    return render(
+        request,
+        "stores/org_list.html",
+        {"orgs": orgs, "can_add": access.can_add_orgs(request.user)},
+    )
+
+
+@sensitive_post_parameters(*SECRET_POST_FIELDS)
+def org_create(request):
+    if not access.can_add_orgs(request.user):
+        raise PermissionDenied("You may not add Salesforce orgs.")
+    return _org_form(request, OrgForm(request.POST or None), "added")
+
+
+def org_detail(request, org_id):
+    org = access.get_org(request.user, org_id)
+    stores = access.visible_stores(request.user).filter(salesforce_org=org)
+    return render(request, "stores/org_detail.html", {"org": org, "stores": stores})
+
+
+@sensitive_post_parameters(*SECRET_POST_FIELDS)
+def org_edit(request, org_id):
+    org = access.get_org(request.user, org_id, change=True)
+    return _org_form(request, OrgForm(request.POST or None, instance=org), "saved")
+
+
+def _org_form(request, form, verb):
+    if request.method == "POST" and form.is_valid():
+        org = services.save_org(form.save(commit=False), form.changed_data, user=request.user)
+        messages.success(request, f"Salesforce org {org.name} {verb}.")
+        return redirect("org_detail", org.pk)
+    return render(request, "stores/org_form.html", {"form": form, "org": form.instance})

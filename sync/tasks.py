@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from sync import services
+
+
+@shared_task
+def send_heartbeats():
+    services.request_heartbeats(source="beat")
+
+
+@shared_task
+def record_heartbeat(queue, sent_at, source):
+    services.record_heartbeat(queue, sent_at, source)

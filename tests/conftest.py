@@ -1,0 +1,193 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from stores.models import Membership, Role, SalesforceOrg, Store
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test whose service is missing locally; in CI a missing service is a failure."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI must provide this: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ci_services_are_real():
+    if IN_CI:
+        engine = settings.DATABASES["default"]["ENGINE"]
+        assert engine == "django.db.backends.postgresql", f"CI runs on PostgreSQL, not {engine}"
+        assert settings.REDIS_URL, "CI runs with REDIS_URL set"
+        assert settings.CELERY_BROKER_URL.startswith("redis://"), "CI's broker is Redis"
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.com", "correct horse battery", **extra
+    )
+
+
+def make_org(name="Acme org", **fields):
+    fields = {
+        "client_id": "3MVG9consumer-key",
+        "client_secret": "org-consumer-secret-9f8e7d6c",
+        **fields,
+    }
+    return SalesforceOrg.objects.create(name=name, **fields)
+
+
+def make_store(name, members=(), **fields):
+    fields = {
+        "store_hash": name.lower().replace(" ", "")[:10],
+        "access_token": f"bc-token-{name.lower().replace(' ', '-')}-abcd1234",
+        **fields,
+    }
+    store = Store.objects.create(name=name, **fields)
+    for user, role in members:
+        Membership.objects.create(user=user, store=store, role=role)
+    return store
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+
+
+@pytest.fixture
+def alice(db):
+    """Admin of store A."""
+    return make_user("alice")
+
+
+@pytest.fixture
+def victor(db):
+    """Viewer of store A."""
+    return make_user("victor")
+
+
+@pytest.fixture
+def oscar(db):
+    """Operator of store A."""
+    return make_user("oscar")
+
+
+@pytest.fixture
+def bob(db):
+    """Admin of store B only."""
+    return make_user("bob")
+
+
+@pytest.fixture
+def org_a(db):
+    return make_org("Org A")
+
+
+@pytest.fixture
+def store_a(alice, victor, oscar, org_a):
+    return make_store(
+        "Store A",
+        members=[(alice, Role.ADMIN), (victor, Role.VIEWER), (oscar, Role.OPERATOR)],
+        salesforce_org=org_a,
+    )
+
+
+@pytest.fixture
+def store_b(bob):
+    return make_store("Store B", members=[(bob, Role.ADMIN)])
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+SETTINGS_ENV = (
+    "DEBUG",
+    "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "STATICFILES_STORAGE",
+    "DJANGO_SETTINGS_MODULE",
+    "CONNECTOR_VAR_DIR",
+    "CONNECTOR_ENV_FILE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def subprocess_env(**extra) -> dict:
+    """The environment for a child process, without the test suite's settings overrides."""
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    env["CONNECTOR_ENV_FILE"] = "/nonexistent/.env"
+    env.update(extra)
+    return env
+
+
+def database_url() -> str:
+    """The URL of the database the tests are using, for a child process to share it."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def live_worker(transactional_db, tmp_path):
+    """A real Celery worker process, consuming every queue of the real broker."""
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    log_path = tmp_path / "worker.log"
+    env = subprocess_env(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=database_url(),
+        CONNECTOR_VAR_DIR=str(settings.VAR_DIR),
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "connector",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        f"--queues={','.join(settings.CELERY_QUEUE_NAMES)}",
+        f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while b" ready." not in log_path.read_bytes():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("The Celery worker did not start:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.2)
+    proc.log_path = log_path
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
