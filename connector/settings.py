@@ -75,8 +75,13 @@ INSTALLED_APPS = [
     "sync",
     "logs",
     "webhooks",
-    "sandbox",
 ]
+
+# The emulators of BigCommerce and Salesforce, for trying the connector and for tests.
+# On by default in development only; never on a real deployment.
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG)
+if SANDBOX_ENABLED:
+    INSTALLED_APPS += ["sandbox", "sandbox.bigcommerce", "sandbox.salesforce"]
 
 MIDDLEWARE = [
     "connector.middleware.HealthCheckMiddleware",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,3 +19,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("stores.urls")),
 ]
+
+if settings.SANDBOX_ENABLED:
+    urlpatterns += [
+        path("sandbox/bigcommerce/", include("sandbox.bigcommerce.urls")),
+        # Salesforce's paths start at the host's root (/services/...), as simple-salesforce expects.
+        path("", include("sandbox.salesforce.urls")),
+        path("sandbox/", include("sandbox.urls")),
+    ]

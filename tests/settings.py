@@ -20,6 +20,7 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault(
     "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+os.environ.setdefault("SANDBOX_ENABLED", "true")
 os.environ.setdefault(
     "CONNECTOR_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
 )
