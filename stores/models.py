@@ -80,6 +80,7 @@ class SalesforceOrg(models.Model):
     instance_url = models.URLField(blank=True, default="", editable=False)
     token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
     needs_reconnect = models.BooleanField(default=False, editable=False)
+    is_sandbox = models.BooleanField("sandbox", default=False, editable=False)
     last_error = models.TextField(blank=True, default="", editable=False)
 
     created_by = models.ForeignKey(
@@ -115,6 +116,7 @@ class Store(models.Model):
     client_secret = EncryptedTextField("client secret", blank=True, default="")
     time_zone = models.CharField(max_length=64, default="UTC", choices=time_zone_choices)
     is_active = models.BooleanField("active", default=True)
+    is_sandbox = models.BooleanField("sandbox", default=False, editable=False)
     salesforce_org = models.ForeignKey(
         SalesforceOrg,
         null=True,

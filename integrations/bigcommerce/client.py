@@ -1,0 +1,226 @@
+"""The BigCommerce REST client: one per store, built from that store's credentials.
+
+It waits for the store's shared rate-limit window instead of collecting 429s, retries what can
+succeed later (bounded, exponential back-off with jitter), pages at the maximum size, and
+records every call.
+"""
+
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import requests
+
+from integrations import errors, recording
+from integrations.bigcommerce import ratelimit
+from integrations.bigcommerce.errors import SYSTEM, error_for, retry_after_seconds
+from integrations.http import Session
+
+MAX_PAGE_SIZE = 250
+# Documented batch limits of write endpoints (FACTS.md §7); others are written one by one.
+BATCH_LIMITS = {"v3/customers": 10, "v3/catalog/products": 10, "v3/catalog/variants": 50}
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 4  # for transient errors
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_rate_limit_wait: float = 300.0  # total seconds one call may wait on 429s
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1)  # noqa: S311
+
+
+@dataclass
+class BatchResult:
+    item: dict
+    data: dict | None = None
+    error: errors.APIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class BigCommerceClient:
+    def __init__(
+        self,
+        api_root: str,
+        access_token: str,
+        *,
+        limiter=None,
+        session=None,
+        retry: RetryPolicy | None = None,
+        sleep=time.sleep,
+    ):
+        self.api_root = api_root.rstrip("/")
+        self.session = session or Session()
+        self.session.headers.update({"X-Auth-Token": access_token, "Accept": "application/json"})
+        self.limiter = limiter or ratelimit.LocalRateLimiter(self.api_root)
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+
+    @classmethod
+    def for_store(cls, store, **kwargs) -> "BigCommerceClient":
+        limiter = ratelimit.limiter_for(f"{store.api_base_url}|{store.store_hash}")
+        return cls(store.api_root, store.access_token, limiter=limiter, **kwargs)
+
+    # --- single calls -------------------------------------------------------------------------
+    def get(self, path: str, **params):
+        return self.call("GET", path, params=params)
+
+    def call(self, method: str, path: str, *, params=None, json=None):
+        """The decoded body of a successful answer (None for 204), or a typed error."""
+        attempt, waited, limited = 1, 0.0, 0
+        while True:
+            self._wait_for_quota()
+            try:
+                response = self._send(method, path, params, json)
+            except errors.TransientError as exc:
+                error = exc
+            else:
+                if response.status_code == 429:
+                    limited += 1
+                    waited += self._wait_after_429(response, waited, limited)
+                    continue
+                if response.ok:
+                    return response.json() if response.content else None
+                error = error_for(response)
+            if not self._may_retry(method, error, attempt):
+                raise error
+            self.sleep(self.retry.backoff(attempt))
+            attempt += 1
+
+    def _may_retry(self, method: str, error: errors.APIError, attempt: int) -> bool:
+        # A POST that timed out or met a 5xx may have created its record: retrying could make a
+        # twin, so the caller decides (match first, then write). A 429 is refused outright and
+        # is retried for every method.
+        return error.retryable and method != "POST" and attempt < self.retry.max_attempts
+
+    def _wait_for_quota(self) -> None:
+        # One wait is enough: the window has reset by then, and the next answer's headers
+        # tell the limiter how much of the new window is left.
+        wait_ms = self.limiter.wait_ms()
+        if wait_ms > 0:
+            self.sleep(wait_ms / 1000)
+
+    def _wait_after_429(self, response: requests.Response, waited: float, times: int) -> float:
+        # Without headers the platform is under load: back off further on each 429.
+        wait = retry_after_seconds(response, default=min(60.0, 5.0 * 2 ** (times - 1)))
+        if waited + wait > self.retry.max_rate_limit_wait:
+            raise error_for(response)
+        # Every worker of this store now waits for the window; _wait_for_quota sleeps for us.
+        self.limiter.update(0, int(wait * 1000))
+        return wait
+
+    def _send(self, method, path, params, json) -> requests.Response:
+        url = f"{self.api_root}/{path.lstrip('/')}"
+        started = time.perf_counter()
+        try:
+            response = self.session.request(method, url, params=params, json=json)
+        except requests.RequestException as exc:
+            self._record(method, path, params, json, None, started, error=repr(exc))
+            raise errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM) from exc
+        self._record(method, path, params, json, response, started)
+        self._observe_quota(response)
+        return response
+
+    def _observe_quota(self, response: requests.Response) -> None:
+        left = response.headers.get("X-Rate-Limit-Requests-Left")
+        reset = response.headers.get("X-Rate-Limit-Time-Reset-Ms")
+        if left is not None and reset is not None:
+            self.limiter.update(int(left), int(reset))
+
+    def _record(self, method, path, params, json, response, started, error=""):
+        query = urlencode(params or {}, doseq=True)
+        recording.record(
+            recording.Call(
+                system=SYSTEM,
+                method=method,
+                path=f"/{path.lstrip('/')}" + (f"?{query}" if query else ""),
+                status=response.status_code if response is not None else None,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                request_bytes=len(response.request.body or b"") if response is not None else 0,
+                response_bytes=len(response.content) if response is not None else 0,
+                request_body=recording.mask_body(json),
+                response_body=recording.mask_body(response.content) if response is not None else "",
+                error=error,
+            )
+        )
+
+    # --- paging -------------------------------------------------------------------------------
+    def iter_v3_pages(
+        self, path: str, params=None, page_size=MAX_PAGE_SIZE
+    ) -> Iterator[list[dict]]:
+        """Pages of a v3 collection: by cursor where the endpoint offers one, else by page."""
+        params = {**(params or {}), "limit": page_size, "page": 1}
+        while True:
+            body = self.get(path, **params) or {}
+            data = body.get("data") or []
+            if data:
+                yield data
+            meta = body.get("meta") or {}
+            cursor = meta.get("cursor_pagination") or {}
+            if cursor.get("end_cursor") and (cursor.get("links") or {}).get("next"):
+                params = {**params, "after": cursor["end_cursor"]}
+                params.pop("page", None)
+                continue
+            pagination = meta.get("pagination") or {}
+            if not data or pagination.get("current_page", 1) >= pagination.get("total_pages", 1):
+                return
+            params["page"] = pagination.get("current_page", params.get("page", 1)) + 1
+
+    def iter_v2_pages(
+        self, path: str, params=None, page_size=MAX_PAGE_SIZE
+    ) -> Iterator[list[dict]]:
+        """Pages of a v2 collection, until an empty page (answered 204) or a short one."""
+        params = {**(params or {}), "limit": page_size}
+        page = 1
+        while True:
+            data = self.get(path, **params, page=page) or []
+            if data:
+                yield data
+            if len(data) < page_size:
+                return
+            page += 1
+
+    def iter_v3(self, path: str, params=None) -> Iterator[dict]:
+        for page in self.iter_v3_pages(path, params):
+            yield from page
+
+    def iter_v2(self, path: str, params=None) -> Iterator[dict]:
+        for page in self.iter_v2_pages(path, params):
+            yield from page
+
+    # --- batch writes -------------------------------------------------------------------------
+    def write_batch(self, method: str, path: str, items: list[dict]) -> list[BatchResult]:
+        """Write items in chunks of the endpoint's batch limit; one result per item, in order.
+
+        A refused chunk is written again item by item, so one bad item fails alone and the
+        error names it (BigCommerce's batch errors do not always say which item failed).
+        """
+        size = BATCH_LIMITS.get(path.strip("/"), 1)
+        results = []
+        for start in range(0, len(items), size):
+            results.extend(self._write_chunk(method, path, items[start : start + size]))
+        return results
+
+    def _write_chunk(self, method, path, chunk) -> list[BatchResult]:
+        try:
+            body = self.call(
+                method, path, json=chunk if len(chunk) > 1 or _is_batch(path) else chunk[0]
+            )
+        except errors.APIError as exc:
+            if exc.retryable or len(chunk) == 1:
+                return [BatchResult(item, error=exc) for item in chunk]
+            return [result for item in chunk for result in self._write_chunk(method, path, [item])]
+        data = body.get("data") if isinstance(body, dict) else body
+        data = data if isinstance(data, list) else [data]
+        return [BatchResult(item, data=written) for item, written in zip(chunk, data, strict=False)]
+
+
+def _is_batch(path: str) -> bool:
+    return path.strip("/") in BATCH_LIMITS

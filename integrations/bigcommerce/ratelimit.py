@@ -1,0 +1,84 @@
+"""BigCommerce's request quota is per store and shared by every worker and process.
+
+The limiter remembers what the last answer's X-Rate-Limit-* headers said (requests left, ms until
+the window resets) and makes callers wait for the reset instead of spending requests on 429s.
+With Redis it is shared by all processes on all machines; without (the embedded mode) it is
+shared by the threads of one process.
+"""
+
+import threading
+import time
+
+import redis
+from django.conf import settings
+
+KEY_PREFIX = "connector:bc-rate:"
+
+# Atomically: spend one request if the window still has some, else say how long to wait.
+ACQUIRE = """
+local left = tonumber(redis.call('HGET', KEYS[1], 'left'))
+local reset_at = tonumber(redis.call('HGET', KEYS[1], 'reset_at'))
+local now = tonumber(ARGV[1])
+if left == nil or reset_at == nil or now >= reset_at then return 0 end
+if left > 0 then
+  redis.call('HINCRBY', KEYS[1], 'left', -1)
+  return 0
+end
+return reset_at - now
+"""
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class RedisRateLimiter:
+    def __init__(self, client: redis.Redis, store_key: str):
+        self.redis = client
+        self.key = KEY_PREFIX + store_key
+        self._acquire = client.register_script(ACQUIRE)
+
+    def wait_ms(self) -> int:
+        """0 if a request may go now (and count it), else the ms until the window resets."""
+        return int(self._acquire(keys=[self.key], args=[now_ms()]))
+
+    def update(self, left: int, reset_in_ms: int) -> None:
+        with self.redis.pipeline() as pipe:
+            pipe.hset(self.key, mapping={"left": left, "reset_at": now_ms() + reset_in_ms})
+            pipe.pexpire(self.key, reset_in_ms + 60_000)
+            pipe.execute()
+
+
+class LocalRateLimiter:
+    _windows: dict[str, tuple[int, int]] = {}  # store key -> (left, reset_at ms)
+    _lock = threading.Lock()
+
+    def __init__(self, store_key: str):
+        self.key = store_key
+
+    def wait_ms(self) -> int:
+        with self._lock:
+            left, reset_at = self._windows.get(self.key, (0, 0))
+            now = now_ms()
+            if now >= reset_at:
+                return 0
+            if left > 0:
+                self._windows[self.key] = (left - 1, reset_at)
+                return 0
+            return reset_at - now
+
+    def update(self, left: int, reset_in_ms: int) -> None:
+        with self._lock:
+            self._windows[self.key] = (left, now_ms() + reset_in_ms)
+
+
+_redis_clients: dict[str, redis.Redis] = {}
+
+
+def limiter_for(store_key: str):
+    if not settings.REDIS_URL:
+        return LocalRateLimiter(store_key)
+    client = _redis_clients.get(settings.REDIS_URL)
+    if client is None:
+        client = _redis_clients[settings.REDIS_URL] = redis.Redis.from_url(settings.REDIS_URL)
+    return RedisRateLimiter(client, store_key)
