@@ -188,6 +188,12 @@ CELERY_TASK_ROUTES = {
     "sync.tasks.run_*": {"queue": "sync"},
 }
 
+# --- Salesforce ------------------------------------------------------------------------------
+# Upserts of this many records or more go through Bulk API 2.0 instead of sObject Collections.
+SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=2000)
+# Syncing stops when an org has used this share of its daily API requests.
+SALESFORCE_USAGE_GUARD_SHARE = env.float("SALESFORCE_USAGE_GUARD_SHARE", default=0.8)
+
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

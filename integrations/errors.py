@@ -9,17 +9,29 @@ None on failure.
 class APIError(Exception):
     retryable = False
 
-    def __init__(self, message: str, *, status: int | None = None, details=None, system: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        details=None,
+        system: str = "",
+        code: str = "",
+        fields=(),
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.details = details
         self.system = system
+        self.code = code  # the system's own error code, e.g. Salesforce's REQUIRED_FIELD_MISSING
+        self.fields = list(fields)
 
     def __str__(self):
         prefix = f"{self.system} " if self.system else ""
         status = f"HTTP {self.status}: " if self.status else ""
-        return f"{prefix}{status}{self.message}"
+        code = f"{self.code}: " if self.code else ""
+        return f"{prefix}{status}{code}{self.message}"
 
 
 class AuthError(APIError):

@@ -9,6 +9,7 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
 BODY_LIMIT = 2000
 # Keys whose values are masked in logged JSON bodies ("code" only alone: ProductCode is data).
@@ -54,6 +55,12 @@ def record(call: Call) -> None:
     calls = _scope.get()
     if calls is not None:
         calls.append(call)
+
+
+def path_of(url: str) -> str:
+    """Path and query of a URL, with secret query parameters masked."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{_mask_form(parts.query)}" if parts.query else "")
 
 
 def mask_body(body) -> str:

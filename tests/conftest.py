@@ -191,3 +191,11 @@ def live_worker(transactional_db, tmp_path):
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached describes and API usage must not leak between tests (ids are reused)."""
+    from django.core.cache import cache
+
+    cache.clear()

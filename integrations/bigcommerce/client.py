@@ -5,33 +5,21 @@ succeed later (bounded, exponential back-off with jitter), pages at the maximum 
 records every call.
 """
 
-import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import requests
 
-from integrations import errors, recording
+from integrations import errors
 from integrations.bigcommerce import ratelimit
 from integrations.bigcommerce.errors import SYSTEM, error_for, retry_after_seconds
 from integrations.http import Session
+from integrations.retry import RetryPolicy
 
 MAX_PAGE_SIZE = 250
 # Documented batch limits of write endpoints (FACTS.md §7); others are written one by one.
 BATCH_LIMITS = {"v3/customers": 10, "v3/catalog/products": 10, "v3/catalog/variants": 50}
-
-
-@dataclass
-class RetryPolicy:
-    max_attempts: int = 4  # for transient errors
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    max_rate_limit_wait: float = 300.0  # total seconds one call may wait on 429s
-
-    def backoff(self, attempt: int) -> float:
-        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1)  # noqa: S311
 
 
 @dataclass
@@ -57,7 +45,7 @@ class BigCommerceClient:
         sleep=time.sleep,
     ):
         self.api_root = api_root.rstrip("/")
-        self.session = session or Session()
+        self.session = session or Session(SYSTEM)
         self.session.headers.update({"X-Auth-Token": access_token, "Accept": "application/json"})
         self.limiter = limiter or ratelimit.LocalRateLimiter(self.api_root)
         self.retry = retry or RetryPolicy()
@@ -118,13 +106,10 @@ class BigCommerceClient:
 
     def _send(self, method, path, params, json) -> requests.Response:
         url = f"{self.api_root}/{path.lstrip('/')}"
-        started = time.perf_counter()
         try:
             response = self.session.request(method, url, params=params, json=json)
         except requests.RequestException as exc:
-            self._record(method, path, params, json, None, started, error=repr(exc))
             raise errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM) from exc
-        self._record(method, path, params, json, response, started)
         self._observe_quota(response)
         return response
 
@@ -133,23 +118,6 @@ class BigCommerceClient:
         reset = response.headers.get("X-Rate-Limit-Time-Reset-Ms")
         if left is not None and reset is not None:
             self.limiter.update(int(left), int(reset))
-
-    def _record(self, method, path, params, json, response, started, error=""):
-        query = urlencode(params or {}, doseq=True)
-        recording.record(
-            recording.Call(
-                system=SYSTEM,
-                method=method,
-                path=f"/{path.lstrip('/')}" + (f"?{query}" if query else ""),
-                status=response.status_code if response is not None else None,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                request_bytes=len(response.request.body or b"") if response is not None else 0,
-                response_bytes=len(response.content) if response is not None else 0,
-                request_body=recording.mask_body(json),
-                response_body=recording.mask_body(response.content) if response is not None else "",
-                error=error,
-            )
-        )
 
     # --- paging -------------------------------------------------------------------------------
     def iter_v3_pages(

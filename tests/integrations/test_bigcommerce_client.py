@@ -6,9 +6,10 @@ import responses
 from responses import matchers
 
 from integrations import errors
-from integrations.bigcommerce.client import BigCommerceClient, RetryPolicy
+from integrations.bigcommerce.client import BigCommerceClient
 from integrations.bigcommerce.ratelimit import LocalRateLimiter
 from integrations.recording import recording
+from integrations.retry import RetryPolicy
 
 ROOT = "https://api.bigcommerce.com/stores/abc123"
 TOKEN = "bc-token-secret-0001"
@@ -286,7 +287,7 @@ def test_every_call_is_recorded_with_secrets_masked(client):
         client.call("POST", "v3/hooks", json=body, params={"x": 1})
     assert len(calls) == 1
     call = calls[0]
-    assert (call.method, call.path, call.status) == ("POST", "/v3/hooks?x=1", 200)
+    assert (call.method, call.path, call.status) == ("POST", "/stores/abc123/v3/hooks?x=1", 200)
     assert call.response_bytes > 0 and call.duration_ms >= 0
     assert "xyz" not in call.request_body and "store/order/*" in call.request_body
     assert TOKEN not in json.dumps(call.as_dict())

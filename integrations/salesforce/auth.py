@@ -1,0 +1,185 @@
+"""Salesforce tokens are the connector's: simple-salesforce cannot refresh them.
+
+Four flows obtain an access token (web server with refresh token, JWT bearer, client
+credentials, username-password). Renewal happens under a row lock on the org, so that when
+several workers find the token expired at once, one renews it and the others use the result:
+a rotating refresh token is spent exactly once, and its successor is stored in the same
+transaction.
+"""
+
+import secrets
+import time
+from contextlib import contextmanager
+from typing import NoReturn
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from django.db import transaction
+from django.utils import timezone
+
+from integrations import errors
+from integrations.http import Session
+from integrations.salesforce.errors import SYSTEM
+from stores.models import AuthFlow, SalesforceOrg
+
+TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a password
+AUTHORIZE_PATH = "/services/oauth2/authorize"
+JWT_LIFETIME_SECONDS = 180
+GRANT_REFUSALS = {"invalid_grant", "invalid_client", "invalid_client_id", "unauthorized_client"}
+
+
+class NeedsReconnect(errors.AuthError):
+    """The org's grant or credentials were refused: an admin must fix or reconnect it."""
+
+
+def authorize_url(org: SalesforceOrg, redirect_uri: str, state: str) -> str:
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": org.client_id,
+            "redirect_uri": redirect_uri,
+            "state": state,
+            "scope": "api refresh_token",
+        }
+    )
+    return f"{org.login_url.rstrip('/')}{AUTHORIZE_PATH}?{query}"
+
+
+def new_state() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def exchange_code(org: SalesforceOrg, code: str, redirect_uri: str) -> SalesforceOrg:
+    """Finish the web-server flow: swap the authorization code for tokens and keep them."""
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": org.client_id,
+        "client_secret": org.client_secret,
+        "redirect_uri": redirect_uri,
+    }
+    with _reconnect_flag_on_refusal(org), transaction.atomic():
+        locked = SalesforceOrg.objects.select_for_update().get(pk=org.pk)
+        return _keep(locked, _token_request(locked, form))
+
+
+def renew_token(org: SalesforceOrg, stale_token: str = "") -> SalesforceOrg:
+    """A fresh access token for the org, unless another worker already replaced `stale_token`."""
+    with _reconnect_flag_on_refusal(org), transaction.atomic():
+        locked = SalesforceOrg.objects.select_for_update().get(pk=org.pk)
+        if locked.access_token and locked.access_token != stale_token and locked.instance_url:
+            return locked
+        return _keep(locked, _token_request(locked, _grant(locked)))
+
+
+@contextmanager
+def _reconnect_flag_on_refusal(org: SalesforceOrg):
+    """Mark the org as needing reconnection when Salesforce refuses its grant.
+
+    Written after the failed block's transaction has rolled back, so the mark stays.
+    """
+    try:
+        yield
+    except NeedsReconnect as exc:
+        SalesforceOrg.objects.filter(pk=org.pk).update(
+            needs_reconnect=True,
+            last_error=str(exc)[:1000],
+            access_token="",
+            updated_at=timezone.now(),
+        )
+        raise
+
+
+def _grant(org: SalesforceOrg) -> dict:
+    if org.auth_flow == AuthFlow.JWT_BEARER:
+        return {
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": jwt_assertion(org),
+        }
+    if org.auth_flow == AuthFlow.CLIENT_CREDENTIALS:
+        return {
+            "grant_type": "client_credentials",
+            "client_id": org.client_id,
+            "client_secret": org.client_secret,
+        }
+    if org.auth_flow == AuthFlow.USERNAME_PASSWORD:
+        return {
+            "grant_type": "password",
+            "client_id": org.client_id,
+            "client_secret": org.client_secret,
+            "username": org.username,
+            "password": org.password + org.security_token,
+        }
+    if not org.refresh_token:
+        raise NeedsReconnect(
+            "Connect the org in the console first: Salesforce asks a person to approve "
+            "the connected app.",
+            system=SYSTEM,
+        )
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": org.refresh_token,
+        "client_id": org.client_id,
+        "client_secret": org.client_secret,
+    }
+
+
+def jwt_assertion(org: SalesforceOrg) -> str:
+    claims = {
+        "iss": org.client_id,
+        "sub": org.username,
+        "aud": org.login_url.rstrip("/"),
+        "exp": int(time.time()) + JWT_LIFETIME_SECONDS,
+    }
+    return jwt.encode(claims, org.private_key, algorithm="RS256")
+
+
+def _token_request(org: SalesforceOrg, form: dict) -> dict:
+    url = f"{org.login_url.rstrip('/')}{TOKEN_PATH}"
+    try:
+        response = Session(SYSTEM).post(
+            url, data={**form, "format": "json"}, headers={"Accept": "application/json"}
+        )
+    except requests.RequestException as exc:
+        raise errors.TransientError(f"Token request failed: {exc}", system=SYSTEM) from exc
+    if response.ok:
+        return response.json()
+    _refuse(response)
+
+
+def _refuse(response: requests.Response) -> NoReturn:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"error": f"HTTP {response.status_code}", "error_description": response.text[:300]}
+    code = str(body.get("error", ""))
+    message = f"{code}: {body.get('error_description', '')}".strip(": ")
+    kwargs = {"status": response.status_code, "system": SYSTEM, "code": code}
+    if response.status_code >= 500:
+        raise errors.TransientError(message, **kwargs)
+    if code in GRANT_REFUSALS:
+        raise NeedsReconnect(message, **kwargs)
+    raise errors.AuthError(message, **kwargs)
+
+
+def _keep(org: SalesforceOrg, body: dict) -> SalesforceOrg:
+    org.access_token = body["access_token"]
+    org.instance_url = body["instance_url"]
+    if body.get("refresh_token"):
+        org.refresh_token = body["refresh_token"]  # with rotation, the old one is now spent
+    org.token_issued_at = timezone.now()
+    org.needs_reconnect = False
+    org.last_error = ""
+    org.save(
+        update_fields=[
+            "access_token",
+            "instance_url",
+            "refresh_token",
+            "token_issued_at",
+            "needs_reconnect",
+            "last_error",
+            "updated_at",
+        ]
+    )
+    return org

@@ -1,0 +1,337 @@
+"""The Salesforce client: one per org, on the connector's own tokens.
+
+simple-salesforce makes the REST, query and Bulk 2.0 calls on our recording session. This
+client renews an expired session once and repeats the call, writes in sObject Collections of
+200 (Bulk API 2.0 above a threshold) with one result per record, retries only the records that
+failed for a passing reason, caches describes, and stops before the org's daily API limit.
+"""
+
+import csv
+import io
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from simple_salesforce import Salesforce
+from simple_salesforce import exceptions as sf_exceptions
+
+from integrations import errors
+from integrations.http import DowngradeToHttp, Session
+from integrations.retry import RetryPolicy
+from integrations.salesforce import auth
+from integrations.salesforce.errors import SYSTEM, from_error_item, from_exception
+
+COLLECTION_SIZE = 200
+DESCRIBE_TTL = 3600
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+
+
+@dataclass
+class RecordResult:
+    record: dict
+    id: str | None = None
+    created: bool | None = None
+    error: errors.APIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class ApiUsage:
+    used: int
+    limit: int
+
+    @property
+    def share(self) -> float:
+        return self.used / self.limit if self.limit else 0.0
+
+
+class SalesforceClient:
+    def __init__(
+        self,
+        org,
+        *,
+        retry: RetryPolicy | None = None,
+        sleep=time.sleep,
+        bulk_threshold: int | None = None,
+        usage_guard_share: float | None = None,
+    ):
+        self.org = org
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.bulk_threshold = bulk_threshold or settings.SALESFORCE_BULK_THRESHOLD
+        self.usage_guard_share = usage_guard_share or settings.SALESFORCE_USAGE_GUARD_SHARE
+        self._sf: Salesforce | None = None
+
+    @classmethod
+    def for_org(cls, org, **kwargs) -> "SalesforceClient":
+        return cls(org, **kwargs)
+
+    # --- session ------------------------------------------------------------------------------
+    def _salesforce(self) -> Salesforce:
+        if self._sf is None:
+            if not (self.org.access_token and self.org.instance_url):
+                self.org = auth.renew_token(self.org)
+            self._sf = Salesforce(
+                instance_url=self.org.instance_url,
+                session_id=self.org.access_token,
+                session=self._session(),
+                version=self.org.api_version,
+            )
+        return self._sf
+
+    def _session(self) -> Session:
+        session = Session(SYSTEM)
+        session.hooks["response"].append(self._observe_usage)
+        instance = urlsplit(self.org.instance_url)
+        if instance.scheme == "http" and instance.hostname in LOOPBACK:
+            session.mount(f"https://{instance.netloc}", DowngradeToHttp())
+        return session
+
+    def _renew(self) -> None:
+        self.org = auth.renew_token(self.org, stale_token=self.org.access_token)
+        self._sf = None
+
+    def _run(self, operation: Callable[[Salesforce], object], *, idempotent: bool):
+        """Run one call; renew an expired session once; retry passing failures if safe."""
+        self._check_usage_guard()
+        attempt, renewed = 1, False
+        while True:
+            try:
+                return operation(self._salesforce())
+            except sf_exceptions.SalesforceExpiredSession:
+                if renewed:
+                    raise errors.AuthError(
+                        "Salesforce refused a freshly renewed session", status=401, system=SYSTEM
+                    ) from None
+                self._renew()
+                renewed = True
+                continue
+            except sf_exceptions.SalesforceError as exc:
+                error = from_exception(exc)
+            except requests.RequestException as exc:
+                error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
+            if not (error.retryable and idempotent and attempt < self.retry.max_attempts):
+                raise error
+            self.sleep(self.retry.backoff(attempt))
+            attempt += 1
+
+    # --- API usage ----------------------------------------------------------------------------
+    def _observe_usage(self, response, *args, **kwargs):
+        found = LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
+        if found:
+            usage = ApiUsage(int(found.group(1)), int(found.group(2)))
+            cache.set(_usage_key(self.org.pk), (usage.used, usage.limit), timeout=24 * 3600)
+        return response
+
+    def api_usage(self) -> ApiUsage | None:
+        return last_api_usage(self.org.pk)
+
+    def _check_usage_guard(self) -> None:
+        usage = self.api_usage()
+        if usage and usage.share >= self.usage_guard_share:
+            raise errors.RateLimited(
+                f"Syncing stopped at {self.usage_guard_share:.0%} of the org's daily API limit "
+                f"({usage.used:,} of {usage.limit:,} calls used in the last 24 hours). It "
+                "resumes when usage falls below the guard.",
+                retry_after=3600,
+                system=SYSTEM,
+                code="USAGE_GUARD",
+            )
+
+    # --- reads --------------------------------------------------------------------------------
+    def query(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict]:
+        """All records of a SOQL query, page by page; an expiry between pages is survived."""
+        page = self._run(
+            lambda sf: sf.query(soql, include_deleted=include_deleted), idempotent=True
+        )
+        while True:
+            yield from page["records"]
+            if page.get("done", True):
+                return
+            next_url = page["nextRecordsUrl"]
+            page = self._run(
+                lambda sf, url=next_url: sf.query_more(
+                    url, identifier_is_url=True, include_deleted=include_deleted
+                ),
+                idempotent=True,
+            )
+
+    def describe(self, sobject: str) -> dict:
+        key = f"sf:describe:{self.org.pk}:{self.org.api_version}:{sobject}"
+        described = cache.get(key)
+        if described is None:
+            described = self._run(lambda sf: getattr(sf, sobject).describe(), idempotent=True)
+            cache.set(key, described, timeout=DESCRIBE_TTL)
+        return described
+
+    def limits(self) -> dict:
+        return self._run(lambda sf: sf.limits(), idempotent=True)
+
+    def get(self, sobject: str, record_id: str) -> dict:
+        return self._run(lambda sf: getattr(sf, sobject).get(record_id), idempotent=True)
+
+    # --- writes -------------------------------------------------------------------------------
+    def create_many(self, sobject: str, records: list[dict]) -> list[RecordResult]:
+        return self._write_collections("POST", "composite/sobjects", sobject, records)
+
+    def update_many(self, sobject: str, records: list[dict]) -> list[RecordResult]:
+        """Each record carries its Id."""
+        return self._write_collections("PATCH", "composite/sobjects", sobject, records)
+
+    def upsert_many(
+        self, sobject: str, external_id_field: str, records: list[dict]
+    ) -> list[RecordResult]:
+        """Create or update by external ID; Bulk API 2.0 from the bulk threshold up."""
+        if len(records) >= self.bulk_threshold:
+            return self._bulk_upsert(sobject, external_id_field, records)
+        path = f"composite/sobjects/{sobject}/{external_id_field}"
+        return self._write_collections("PATCH", path, sobject, records)
+
+    def upsert(self, sobject: str, external_id_field: str, value, data: dict) -> RecordResult:
+        """One record by external ID; several matches raise Conflict (code MULTIPLE_MATCHES)."""
+        target = f"{external_id_field}/{quote(str(value), safe='')}"
+        response = self._run(
+            lambda sf: getattr(sf, sobject).upsert(target, data, raw_response=True),
+            idempotent=True,
+        )
+        body = response.json() if response.content else {}
+        return RecordResult(data, id=body.get("id"), created=response.status_code == 201)
+
+    def composite(self, subrequests: list[dict], *, all_or_none: bool = True) -> list[dict]:
+        """Up to 25 related subrequests in one call; `@{ref.id}` links them."""
+        body = {"allOrNone": all_or_none, "compositeRequest": subrequests}
+        answer = self._run(
+            lambda sf: sf.restful("composite", method="POST", json=body), idempotent=False
+        )
+        return answer["compositeResponse"]
+
+    def _write_collections(self, method, path, sobject, records) -> list[RecordResult]:
+        results = [RecordResult(record) for record in records]
+        for start in range(0, len(results), COLLECTION_SIZE):
+            self._write_chunk(method, path, sobject, results[start : start + COLLECTION_SIZE])
+        return results
+
+    def _write_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> None:
+        """Write a chunk; then write again, with back-off, only the records that may pass."""
+        pending = chunk
+        for attempt in range(1, self.retry.max_attempts + 1):
+            if not self._send_chunk(method, path, sobject, pending):
+                return
+            pending = [r for r in pending if r.error is not None and r.error.retryable]
+            if not pending or attempt == self.retry.max_attempts:
+                return
+            self.sleep(self.retry.backoff(attempt))
+
+    def _send_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> bool:
+        """Send one request; False when the request itself failed (every record gets its error).
+
+        A failed request is not sent again here: `_run` already repeated it if that was safe.
+        """
+        body = {
+            "allOrNone": False,
+            "records": [{"attributes": {"type": sobject}, **r.record} for r in chunk],
+        }
+        try:
+            answers = self._run(
+                lambda sf: sf.restful(path, method=method, json=body), idempotent=method == "PATCH"
+            )
+        except errors.APIError as exc:
+            for result in chunk:
+                result.error = exc
+            return False
+        for result, answer in zip(chunk, answers, strict=True):
+            _apply_answer(result, answer)
+        return True
+
+    def _bulk_upsert(self, sobject, external_id_field, records) -> list[RecordResult]:
+        rows = [{k: _csv_value(v) for k, v in r.items()} for r in records]
+        jobs = self._run(
+            lambda sf: getattr(sf.bulk2, sobject).upsert(
+                records=rows, external_id_field=external_id_field, wait=1
+            ),
+            idempotent=True,
+        )
+        outcome: dict[str, tuple] = {}
+        for job in jobs:
+            outcome.update(self._bulk_outcome(sobject, job["job_id"], external_id_field))
+        results = [_bulk_result(r, outcome.get(str(r.get(external_id_field)))) for r in records]
+        # Rows that failed for a passing reason (a locked row) go again, through Collections.
+        again = [r for r in results if r.error is not None and r.error.retryable]
+        path = f"composite/sobjects/{sobject}/{external_id_field}"
+        for start in range(0, len(again), COLLECTION_SIZE):
+            self._write_chunk("PATCH", path, sobject, again[start : start + COLLECTION_SIZE])
+        return results
+
+    def _bulk_outcome(self, sobject, job_id, external_id_field) -> dict[str, tuple]:
+        """External ID value -> (id, created, error) from a job's result files."""
+        handler = getattr(self._salesforce().bulk2, sobject)
+        outcome = {}
+        for row in _csv_rows(
+            self._run(lambda sf: handler.get_successful_records(job_id), idempotent=True)
+        ):
+            created = row["sf__Created"].lower() == "true"
+            outcome[row[external_id_field]] = (row["sf__Id"], created, None)
+        for row in _csv_rows(
+            self._run(lambda sf: handler.get_failed_records(job_id), idempotent=True)
+        ):
+            outcome[row[external_id_field]] = (None, None, _bulk_error(row["sf__Error"]))
+        return outcome
+
+
+def last_api_usage(org_id: int) -> ApiUsage | None:
+    """What the last answer from the org said of its daily API usage (shared by workers)."""
+    known = cache.get(_usage_key(org_id))
+    return ApiUsage(*known) if known else None
+
+
+def _usage_key(org_id: int) -> str:
+    return f"sf:usage:{org_id}"
+
+
+def _apply_answer(result: RecordResult, answer: dict) -> None:
+    if answer.get("success"):
+        result.id, result.created, result.error = answer.get("id"), answer.get("created"), None
+    else:
+        items = answer.get("errors") or [{"message": "Salesforce did not save the record"}]
+        result.error = from_error_item(items[0])
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return "#N/A"  # Bulk API: explicit null; an empty cell would leave the field unchanged
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text))) if text else []
+
+
+def _bulk_error(text: str) -> errors.APIError:
+    """`CODE:message:fields` from a failed-results row."""
+    code, _, rest = text.partition(":")
+    message, _, fields = rest.rpartition(":") if rest.count(":") else (rest, "", "")
+    item = {
+        "errorCode": code,
+        "message": message or rest,
+        "fields": [f for f in fields.split(",") if f and f != "--"],
+    }
+    return from_error_item(item)
+
+
+def _bulk_result(record: dict, outcome: tuple | None) -> RecordResult:
+    if outcome is None:
+        unprocessed = errors.TransientError("Bulk API left the record unprocessed", system=SYSTEM)
+        return RecordResult(record, error=unprocessed)
+    record_id, created, error = outcome
+    return RecordResult(record, id=record_id, created=created, error=error)

@@ -1,0 +1,336 @@
+import json
+from urllib.parse import parse_qs
+
+import pytest
+import responses
+from responses import matchers
+
+from integrations import errors
+from integrations.recording import recording
+from integrations.retry import RetryPolicy
+from integrations.salesforce import auth
+from integrations.salesforce.client import SalesforceClient
+from stores.models import AuthFlow, SalesforceOrg
+from tests.conftest import make_org
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "https://login.salesforce.com"
+INSTANCE = "https://acme.my.salesforce.com"
+DATA = f"{INSTANCE}/services/data/v62.0"
+EXPIRED = [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
+
+
+def token_answer(access="fresh-token", refresh=None):
+    body = {
+        "access_token": access,
+        "instance_url": INSTANCE,
+        "token_type": "Bearer",
+        "id": f"{LOGIN}/id/00Dxx0000001gPFEAY/005xx000001SwiUAAS",
+        "issued_at": "1278448832702",
+        "signature": "sig",
+    }
+    if refresh:
+        body["refresh_token"] = refresh
+    return body
+
+
+@pytest.fixture
+def org(db):
+    return make_org(
+        "Acme",
+        login_url=LOGIN,
+        auth_flow=AuthFlow.CLIENT_CREDENTIALS,
+        access_token="old-token",
+        instance_url=INSTANCE,
+    )
+
+
+@pytest.fixture
+def slept():
+    return []
+
+
+@pytest.fixture
+def client(org, slept):
+    return SalesforceClient(
+        org,
+        sleep=slept.append,
+        retry=RetryPolicy(max_attempts=3),
+        bulk_threshold=1000,
+        usage_guard_share=0.8,
+    )
+
+
+def form_of(call) -> dict:
+    return {k: v[0] for k, v in parse_qs(call.request.body).items()}
+
+
+@responses.activate
+def test_a_session_expiring_in_the_middle_of_a_query_is_renewed_and_the_query_goes_on(client, org):
+    responses.get(
+        f"{DATA}/query/",
+        json={
+            "totalSize": 3,
+            "done": False,
+            "nextRecordsUrl": "/services/data/v62.0/query/01gD-2",
+            "records": [{"Id": "1"}, {"Id": "2"}],
+        },
+    )
+    responses.get(
+        f"{DATA}/query/01gD-2",
+        status=401,
+        json=EXPIRED,
+        match=[matchers.header_matcher({"Authorization": "Bearer old-token"})],
+    )
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("new-token"))
+    responses.get(
+        f"{DATA}/query/01gD-2",
+        json={"totalSize": 3, "done": True, "records": [{"Id": "3"}]},
+        match=[matchers.header_matcher({"Authorization": "Bearer new-token"})],
+    )
+
+    ids = [r["Id"] for r in client.query("SELECT Id FROM Contact")]
+
+    assert ids == ["1", "2", "3"]
+    org.refresh_from_db()
+    assert org.access_token == "new-token"
+
+
+@responses.activate
+def test_a_rotated_refresh_token_replaces_the_spent_one(db):
+    org = make_org("Rotating", login_url=LOGIN, auth_flow=AuthFlow.WEB_SERVER, refresh_token="R1")
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("A1", refresh="R2"))
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("A2", refresh="R3"))
+
+    org = auth.renew_token(org)
+    org = auth.renew_token(org, stale_token="A1")
+
+    sent = [form_of(call)["refresh_token"] for call in responses.calls]
+    assert sent == ["R1", "R2"]
+    org.refresh_from_db()
+    assert (org.access_token, org.refresh_token) == ("A2", "R3")
+
+
+@responses.activate
+def test_a_token_renewed_by_another_worker_is_used_not_renewed_again(org):
+    org.access_token = "renewed-elsewhere"
+    org.save()
+    renewed = auth.renew_token(org, stale_token="old-token")
+    assert renewed.access_token == "renewed-elsewhere"
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_invalid_grant_marks_the_org_for_reconnection(db):
+    org = make_org("Revoked", login_url=LOGIN, auth_flow=AuthFlow.WEB_SERVER, refresh_token="R1")
+    responses.post(
+        f"{LOGIN}/services/oauth2/token",
+        status=400,
+        json={"error": "invalid_grant", "error_description": "expired access/refresh token"},
+    )
+    with pytest.raises(auth.NeedsReconnect, match="expired access/refresh token"):
+        auth.renew_token(org)
+    org.refresh_from_db()
+    assert org.needs_reconnect
+    assert "invalid_grant" in org.last_error
+
+
+@responses.activate
+def test_the_jwt_flow_sends_a_signed_assertion(db):
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    org = make_org(
+        "JWT",
+        login_url=LOGIN,
+        auth_flow=AuthFlow.JWT_BEARER,
+        username="api@acme.com",
+        private_key=pem,
+        client_secret="",
+    )
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("jwt-token"))
+    auth.renew_token(org)
+    form = form_of(responses.calls[0])
+    claims = jwt.decode(form["assertion"], key.public_key(), algorithms=["RS256"], audience=LOGIN)
+    assert form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    assert (claims["iss"], claims["sub"]) == (org.client_id, "api@acme.com")
+
+
+@responses.activate
+def test_several_matches_of_an_external_id_are_a_conflict(client):
+    responses.patch(
+        f"{DATA}/sobjects/Contact/BigCommerce_ID__c/abc%3A7",
+        status=300,
+        json=[
+            "/services/data/v62.0/sobjects/Contact/003A",
+            "/services/data/v62.0/sobjects/Contact/003B",
+        ],
+    )
+    with pytest.raises(errors.Conflict) as raised:
+        client.upsert("Contact", "BigCommerce_ID__c", "abc:7", {"LastName": "Doe"})
+    assert raised.value.code == "MULTIPLE_MATCHES"
+    assert not raised.value.retryable
+
+
+@responses.activate
+def test_a_partial_collections_failure_retries_only_the_locked_rows(client, slept):
+    first = [
+        {"id": "003A", "success": True, "errors": [], "created": True},
+        {
+            "success": False,
+            "errors": [
+                {
+                    "statusCode": "REQUIRED_FIELD_MISSING",
+                    "message": "Required fields are missing: [LastName]",
+                    "fields": ["LastName"],
+                }
+            ],
+        },
+        {
+            "success": False,
+            "errors": [
+                {
+                    "statusCode": "UNABLE_TO_LOCK_ROW",
+                    "message": "unable to obtain exclusive access to this record",
+                    "fields": [],
+                }
+            ],
+        },
+    ]
+    url = f"{DATA}/composite/sobjects/Contact/BigCommerce_ID__c"
+    responses.patch(url, json=first)
+    responses.patch(url, json=[{"id": "003C", "success": True, "errors": [], "created": False}])
+    records = [{"BigCommerce_ID__c": f"s:{n}", "LastName": "X"} for n in range(3)]
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", records)
+
+    assert [r.ok for r in results] == [True, False, True]
+    assert (results[0].id, results[0].created, results[2].id) == ("003A", True, "003C")
+    assert isinstance(results[1].error, errors.ValidationFailed)
+    assert (results[1].error.code, results[1].error.fields) == (
+        "REQUIRED_FIELD_MISSING",
+        ["LastName"],
+    )
+    second_body = json.loads(responses.calls[1].request.body)
+    assert [r["BigCommerce_ID__c"] for r in second_body["records"]] == ["s:2"]
+    assert len(slept) == 1
+
+
+@responses.activate
+def test_collections_are_written_in_chunks_of_200(client):
+    url = f"{DATA}/composite/sobjects"
+
+    def answer(request):
+        count = len(json.loads(request.body)["records"])
+        return (
+            200,
+            {},
+            json.dumps([{"id": f"001{n}", "success": True, "errors": []} for n in range(count)]),
+        )
+
+    responses.add_callback(responses.POST, url, callback=answer)
+    results = client.create_many("Account", [{"Name": f"A{n}"} for n in range(450)])
+    assert [len(json.loads(c.request.body)["records"]) for c in responses.calls] == [200, 200, 50]
+    assert all(r.ok for r in results)
+
+
+@responses.activate
+def test_a_create_is_not_repeated_after_a_5xx(client):
+    responses.post(
+        f"{DATA}/composite/sobjects",
+        status=503,
+        json=[{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}],
+    )
+    results = client.create_many("Account", [{"Name": "A"}])
+    assert len(responses.calls) == 1
+    assert isinstance(results[0].error, errors.TransientError)
+
+
+@responses.activate
+def test_bulk_upsert_reports_failed_rows_per_record(client):
+    jobs = f"{DATA}/jobs/ingest"
+    responses.post(jobs, json={"id": "750J", "state": "Open"})
+    responses.put(f"{jobs}/750J/batches", status=201)
+    responses.patch(f"{jobs}/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.get(
+        f"{jobs}/750J",
+        json={
+            "id": "750J",
+            "state": "JobComplete",
+            "numberRecordsProcessed": 3,
+            "numberRecordsFailed": 1,
+        },
+    )
+    responses.get(
+        f"{jobs}/750J/successfulResults",
+        body='"sf__Id","sf__Created","BigCommerce_ID__c","LastName"\n'
+        '"003A","true","s:0","A"\n"003B","false","s:1","B"\n',
+    )
+    responses.get(
+        f"{jobs}/750J/failedResults",
+        body='"sf__Id","sf__Error","BigCommerce_ID__c","LastName"\n'
+        '"","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--","s:2","C"\n',
+    )
+    records = [{"BigCommerce_ID__c": f"s:{n}", "LastName": "ABC"[n]} for n in range(3)]
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", records)
+
+    assert [(r.id, r.created) for r in results[:2]] == [("003A", True), ("003B", False)]
+    assert results[2].error.code == "INVALID_CROSS_REFERENCE_KEY"
+    assert results[2].error.message == "invalid cross reference id"
+    assert not results[2].error.retryable
+
+
+@responses.activate
+def test_syncing_stops_at_the_usage_guard(client):
+    responses.get(
+        f"{DATA}/limits/",
+        json={"DailyApiRequests": {"Max": 15000, "Remaining": 2999}},
+        headers={"Sforce-Limit-Info": "api-usage=12001/15000"},
+    )
+    client.limits()
+    assert client.api_usage().used == 12001
+    with pytest.raises(errors.RateLimited, match="80% of the org's daily API limit"):
+        client.limits()
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_describes_are_cached_per_org(client):
+    responses.get(f"{DATA}/sobjects/Account/describe", json={"name": "Account", "fields": []})
+    assert client.describe("Account")["name"] == "Account"
+    assert client.describe("Account")["name"] == "Account"
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_reads_are_retried_after_a_5xx_and_every_call_is_recorded(client):
+    responses.get(
+        f"{DATA}/sobjects/Account/001A",
+        status=500,
+        json=[{"message": "boom", "errorCode": "UNKNOWN_EXCEPTION"}],
+    )
+    responses.get(f"{DATA}/sobjects/Account/001A", json={"Id": "001A"})
+    with recording() as calls:
+        assert client.get("Account", "001A") == {"Id": "001A"}
+    assert [c.status for c in calls] == [500, 200]
+    assert all(c.system == "Salesforce" for c in calls)
+
+
+@responses.activate
+def test_the_token_request_is_recorded_without_its_secrets(org):
+    org.access_token = ""
+    org.save()
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("tok-123456"))
+    with recording() as calls:
+        auth.renew_token(SalesforceOrg.objects.get(pk=org.pk))
+    logged = json.dumps([c.as_dict() for c in calls])
+    assert org.client_secret not in logged
+    assert "tok-123456" not in logged
