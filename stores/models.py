@@ -81,6 +81,8 @@ class SalesforceOrg(models.Model):
     token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
     needs_reconnect = models.BooleanField(default=False, editable=False)
     is_sandbox = models.BooleanField("sandbox", default=False, editable=False)
+    connection_report = models.JSONField(null=True, blank=True, editable=False)
+    connection_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True, default="", editable=False)
 
     created_by = models.ForeignKey(
@@ -117,6 +119,8 @@ class Store(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", choices=time_zone_choices)
     is_active = models.BooleanField("active", default=True)
     is_sandbox = models.BooleanField("sandbox", default=False, editable=False)
+    connection_report = models.JSONField(null=True, blank=True, editable=False)
+    connection_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     salesforce_org = models.ForeignKey(
         SalesforceOrg,
         null=True,

@@ -2,7 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from integrations.bigcommerce import checks as bigcommerce_checks
+from integrations.errors import APIError
+from integrations.reports import ConnectionReport
+from integrations.salesforce import auth as salesforce_auth
+from integrations.salesforce import checks as salesforce_checks
 from stores.models import Membership, Role, SalesforceOrg, Store
 
 # Changing any of these makes the tokens the connector holds for an org useless.
@@ -100,3 +106,39 @@ def _ensure_another_admin(membership: Membership) -> None:
         raise MembershipError(
             f"{membership.store.name} needs at least one admin: make someone else admin first."
         )
+
+
+def test_store_connection(store: Store) -> ConnectionReport:
+    report = bigcommerce_checks.check_store(store)
+    _keep_report(store, report)
+    return report
+
+
+def test_org_connection(org: SalesforceOrg) -> ConnectionReport:
+    report = salesforce_checks.check_org(org)
+    _keep_report(SalesforceOrg.objects.get(pk=org.pk), report)
+    return report
+
+
+def connect_org(org: SalesforceOrg) -> ConnectionReport:
+    """Get a new token with the org's own flow (not the web-server flow), then test it."""
+    try:
+        org = salesforce_auth.renew_token(org, stale_token=org.access_token)
+    except APIError as exc:
+        report = ConnectionReport()
+        report.add("Access token", False, str(exc))
+        _keep_report(SalesforceOrg.objects.get(pk=org.pk), report)
+        return report
+    return test_org_connection(org)
+
+
+def finish_oauth(org: SalesforceOrg, code: str, redirect_uri: str) -> ConnectionReport:
+    """The web-server flow's callback: keep the tokens, then test them."""
+    org = salesforce_auth.exchange_code(org, code, redirect_uri)
+    return test_org_connection(org)
+
+
+def _keep_report(instance, report: ConnectionReport) -> None:
+    instance.connection_report = report.as_dict()
+    instance.connection_checked_at = timezone.now()
+    instance.save(update_fields=["connection_report", "connection_checked_at", "updated_at"])

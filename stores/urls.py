@@ -22,4 +22,12 @@ urlpatterns = [
     path("orgs/new/", views.org_create, name="org_create"),
     path("orgs/<int:org_id>/", views.org_detail, name="org_detail"),
     path("orgs/<int:org_id>/edit/", views.org_edit, name="org_edit"),
+    path("orgs/<int:org_id>/connect/", views.org_connect, name="org_connect"),
+    path("orgs/<int:org_id>/check/", views.org_check, name="org_check"),
+    path("stores/<int:store_id>/check/", views.store_check, name="store_check"),
+    path(
+        "oauth/salesforce/callback/",
+        views.salesforce_oauth_callback,
+        name="salesforce_oauth_callback",
+    ),
 ]

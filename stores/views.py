@@ -1,12 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from integrations.errors import APIError
+from integrations.salesforce import auth as salesforce_auth
 from stores import access, services
 from stores.forms import AddMemberForm, ChangeRoleForm, OrgForm, StoreForm
-from stores.models import Membership, Role, Store
+from stores.models import AuthFlow, Membership, Role, Store
+
+OAUTH_SESSION_KEY = "salesforce_oauth"
 
 SECRET_POST_FIELDS = ("access_token", "client_secret", "password", "security_token", "private_key")
 
@@ -132,7 +138,8 @@ def org_create(request):
 def org_detail(request, org_id):
     org = access.get_org(request.user, org_id)
     stores = access.visible_stores(request.user).filter(salesforce_org=org)
-    return render(request, "stores/org_detail.html", {"org": org, "stores": stores})
+    context = {"org": org, "stores": stores, "callback_url": oauth_redirect_uri(request)}
+    return render(request, "stores/org_detail.html", context)
 
 
 @sensitive_post_parameters(*SECRET_POST_FIELDS)
@@ -147,3 +154,69 @@ def _org_form(request, form, verb):
         messages.success(request, f"Salesforce org {org.name} {verb}.")
         return redirect("org_detail", org.pk)
     return render(request, "stores/org_form.html", {"form": form, "org": form.instance})
+
+
+@require_POST
+def store_check(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    report = services.test_store_connection(store)
+    _report_message(request, report, f"Connection to {store.name}")
+    return redirect("store_detail", store.pk)
+
+
+@require_POST
+def org_check(request, org_id):
+    org = access.get_org(request.user, org_id, change=True)
+    report = services.test_org_connection(org)
+    _report_message(request, report, f"Connection to {org.name}")
+    return redirect("org_detail", org.pk)
+
+
+@require_POST
+def org_connect(request, org_id):
+    """Connect an org: through Salesforce's consent page for the web-server flow, else directly."""
+    org = access.get_org(request.user, org_id, change=True)
+    if org.auth_flow != AuthFlow.WEB_SERVER:
+        _report_message(request, services.connect_org(org), f"Connecting {org.name}")
+        return redirect("org_detail", org.pk)
+    state = salesforce_auth.new_state()
+    request.session[OAUTH_SESSION_KEY] = {"state": state, "org_id": org.pk}
+    return redirect(salesforce_auth.authorize_url(org, oauth_redirect_uri(request), state))
+
+
+@login_not_required
+def salesforce_oauth_callback(request):
+    """Where Salesforce sends the browser back after the consent page."""
+    pending = request.session.pop(OAUTH_SESSION_KEY, None)
+    if (
+        not pending
+        or not request.user.is_authenticated
+        or (request.GET.get("state") != pending["state"])
+    ):
+        return render(request, "stores/oauth_failed.html", {"reason": "unknown"}, status=400)
+    org = access.get_org(request.user, pending["org_id"], change=True)
+    if request.GET.get("error"):
+        reason = request.GET.get("error_description") or request.GET["error"]
+        messages.error(request, f"Salesforce did not connect {org.name}: {reason}")
+        return redirect("org_detail", org.pk)
+    try:
+        report = services.finish_oauth(
+            org, request.GET.get("code", ""), oauth_redirect_uri(request)
+        )
+    except APIError as exc:
+        messages.error(request, f"Salesforce did not connect {org.name}: {exc}")
+        return redirect("org_detail", org.pk)
+    _report_message(request, report, f"Connecting {org.name}")
+    return redirect("org_detail", org.pk)
+
+
+def oauth_redirect_uri(request) -> str:
+    return request.build_absolute_uri(reverse("salesforce_oauth_callback"))
+
+
+def _report_message(request, report, what: str) -> None:
+    if report.ok:
+        messages.success(request, f"{what}: every check passed.")
+    else:
+        failed = [c.name for c in report.checks if not c.ok]
+        messages.error(request, f"{what}: {len(failed)} check(s) failed: {', '.join(failed)}.")

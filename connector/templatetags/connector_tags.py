@@ -11,6 +11,12 @@ def masked(secret: str) -> str:
 
 
 @register.filter
+def label(key: str) -> str:
+    """daily_api_max -> Daily api max"""
+    return str(key).replace("_", " ").capitalize()
+
+
+@register.filter
 def secret_rows(instance) -> list[tuple[str, str]]:
     """(label, mask) for each secret that is set on a model instance."""
     return [
