@@ -79,6 +79,7 @@ class StoreForm(SecretFieldsMixin, forms.ModelForm):
             "client_secret",
             "time_zone",
             "is_active",
+            "log_retention_days",
             "salesforce_org",
         ]
         help_texts = {

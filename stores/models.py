@@ -1,7 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from connector.fields import EncryptedTextField
@@ -118,6 +118,11 @@ class Store(models.Model):
     client_secret = EncryptedTextField("client secret", blank=True, default="")
     time_zone = models.CharField(max_length=64, default="UTC", choices=time_zone_choices)
     is_active = models.BooleanField("active", default=True)
+    log_retention_days = models.PositiveIntegerField(
+        "keep sync logs for (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
     is_sandbox = models.BooleanField("sandbox", default=False, editable=False)
     connection_report = models.JSONField(null=True, blank=True, editable=False)
     connection_checked_at = models.DateTimeField(null=True, blank=True, editable=False)

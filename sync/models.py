@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -25,3 +26,82 @@ class WorkerHeartbeat(models.Model):
     def wait(self):
         """How long the heartbeat task waited in the queue before a worker ran it."""
         return self.seen_at - self.sent_at
+
+
+class IdentityLink(models.Model):
+    """A BigCommerce record and the Salesforce record it is synced with.
+
+    `values_hash` is the hash of the values the connector last wrote to Salesforce (an
+    unchanged record is not written again); `export_hash` the same for values written back to
+    BigCommerce, so an echo of our own write is recognised and skipped.
+    """
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="links")
+    source_type = models.CharField(max_length=32)
+    source_id = models.CharField(max_length=64)
+    target_object = models.CharField(max_length=80)
+    target_id = models.CharField(max_length=18)
+    values_hash = models.CharField(max_length=64, blank=True, default="")
+    export_hash = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "source_type", "source_id", "target_object"],
+                name="identity_link_unique_source_per_target_object",
+            )
+        ]
+        indexes = [models.Index(fields=["target_object", "target_id"], name="link_by_target")]
+
+    def __str__(self):
+        return f"{self.source_type} {self.source_id} ↔ {self.target_object} {self.target_id}"
+
+
+class SyncRun(models.Model):
+    class Kind(models.TextChoices):
+        FULL = "full", "Full import"
+        INCREMENTAL = "incremental", "Incremental import"
+        RECORDS = "records", "Selected records"
+        RESYNC = "resync", "Re-sync of failed records"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="runs")
+    source = models.CharField(max_length=16)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    trigger = models.CharField(max_length=16, default="manual")  # manual, schedule, api, webhook
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_ids = models.JSONField(default=list, blank=True)  # for kind=records
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    seen = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(null=True, blank=True)
+    bigcommerce_calls = models.PositiveIntegerField(default=0)
+    salesforce_calls = models.PositiveIntegerField(default=0)
+    watermark_from = models.DateTimeField(null=True, blank=True)
+    watermark_to = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["store", "source", "status"], name="run_by_store_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.source} for {self.store} ({self.status})"

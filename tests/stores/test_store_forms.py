@@ -19,6 +19,7 @@ def store_data(**overrides):
         "client_secret": "",
         "time_zone": "Europe/Paris",
         "is_active": "on",
+        "log_retention_days": "30",
         "salesforce_org": "",
         **overrides,
     }
