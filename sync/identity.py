@@ -1,0 +1,58 @@
+"""The identity map: which Salesforce record each BigCommerce record is synced with.
+
+Links are looked up in batches (one query per page of records) and written with upserts,
+so retries and parallel workers never make a second link for one record.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sync.models import IdentityLink
+
+
+def external_id(store, source_id) -> str:
+    """The value of the external ID field: unique per store, so stores never collide."""
+    return f"{store.store_hash}:{source_id}"
+
+
+def values_hash(values: dict) -> str:
+    """A stable hash of mapped values: equal values, equal hash, whatever their order."""
+    canonical = json.dumps(values, sort_keys=True, default=_plain, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a mapped value")
+
+
+def links_for(store, source_type: str, source_ids, target_object: str) -> dict[str, IdentityLink]:
+    ids = [str(source_id) for source_id in source_ids]
+    rows = IdentityLink.objects.filter(
+        store=store, source_type=source_type, target_object=target_object, source_id__in=ids
+    )
+    return {link.source_id: link for link in rows}
+
+
+def save_link(
+    store, source_type: str, source_id, target_object: str, target_id: str, hashed: str = ""
+) -> IdentityLink:
+    link, _ = IdentityLink.objects.update_or_create(
+        store=store,
+        source_type=source_type,
+        source_id=str(source_id),
+        target_object=target_object,
+        defaults={"target_id": target_id, "values_hash": hashed},
+    )
+    return link
+
+
+def forget(store, source_type: str, source_id) -> int:
+    return IdentityLink.objects.filter(
+        store=store, source_type=source_type, source_id=str(source_id)
+    ).delete()[0]
