@@ -108,13 +108,13 @@ def _ensure_another_admin(membership: Membership) -> None:
         )
 
 
-def test_store_connection(store: Store) -> ConnectionReport:
+def check_store_connection(store: Store) -> ConnectionReport:
     report = bigcommerce_checks.check_store(store)
     _keep_report(store, report)
     return report
 
 
-def test_org_connection(org: SalesforceOrg) -> ConnectionReport:
+def check_org_connection(org: SalesforceOrg) -> ConnectionReport:
     report = salesforce_checks.check_org(org)
     _keep_report(SalesforceOrg.objects.get(pk=org.pk), report)
     return report
@@ -129,13 +129,13 @@ def connect_org(org: SalesforceOrg) -> ConnectionReport:
         report.add("Access token", False, str(exc))
         _keep_report(SalesforceOrg.objects.get(pk=org.pk), report)
         return report
-    return test_org_connection(org)
+    return check_org_connection(org)
 
 
 def finish_oauth(org: SalesforceOrg, code: str, redirect_uri: str) -> ConnectionReport:
     """The web-server flow's callback: keep the tokens, then test them."""
     org = salesforce_auth.exchange_code(org, code, redirect_uri)
-    return test_org_connection(org)
+    return check_org_connection(org)
 
 
 def _keep_report(instance, report: ConnectionReport) -> None:

@@ -159,7 +159,7 @@ def _org_form(request, form, verb):
 @require_POST
 def store_check(request, store_id):
     store = access.get_store(request.user, store_id, needs=Role.ADMIN)
-    report = services.test_store_connection(store)
+    report = services.check_store_connection(store)
     _report_message(request, report, f"Connection to {store.name}")
     return redirect("store_detail", store.pk)
 
@@ -167,7 +167,7 @@ def store_check(request, store_id):
 @require_POST
 def org_check(request, org_id):
     org = access.get_org(request.user, org_id, change=True)
-    report = services.test_org_connection(org)
+    report = services.check_org_connection(org)
     _report_message(request, report, f"Connection to {org.name}")
     return redirect("org_detail", org.pk)
 

@@ -28,6 +28,22 @@ return reset_at - now
 """
 
 
+# Atomically: remember what an answer said. Answers of one window arrive out of order from
+# several processes, so within a window the count of requests left only goes down.
+UPDATE = """
+local now, left, reset_in = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local reset_at = now + reset_in
+local known_left = tonumber(redis.call('HGET', KEYS[1], 'left'))
+local known_reset = tonumber(redis.call('HGET', KEYS[1], 'reset_at'))
+if known_left ~= nil and known_reset ~= nil and now < known_reset
+   and math.abs(known_reset - reset_at) < SAME_WINDOW_MS then
+  left = math.min(left, known_left)
+end
+redis.call('HSET', KEYS[1], 'left', left, 'reset_at', reset_at)
+redis.call('PEXPIRE', KEYS[1], math.max(reset_in, 0) + 60000)
+""".replace("SAME_WINDOW_MS", "1000")
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -37,16 +53,14 @@ class RedisRateLimiter:
         self.redis = client
         self.key = KEY_PREFIX + store_key
         self._acquire = client.register_script(ACQUIRE)
+        self._update = client.register_script(UPDATE)
 
     def wait_ms(self) -> int:
         """0 if a request may go now (and count it), else the ms until the window resets."""
         return int(self._acquire(keys=[self.key], args=[now_ms()]))
 
     def update(self, left: int, reset_in_ms: int) -> None:
-        with self.redis.pipeline() as pipe:
-            pipe.hset(self.key, mapping={"left": left, "reset_at": now_ms() + reset_in_ms})
-            pipe.pexpire(self.key, reset_in_ms + 60_000)
-            pipe.execute()
+        self._update(keys=[self.key], args=[now_ms(), left, reset_in_ms])
 
 
 class LocalRateLimiter:
@@ -69,7 +83,12 @@ class LocalRateLimiter:
 
     def update(self, left: int, reset_in_ms: int) -> None:
         with self._lock:
-            self._windows[self.key] = (left, now_ms() + reset_in_ms)
+            now = now_ms()
+            known_left, known_reset = self._windows.get(self.key, (None, 0))
+            reset_at = now + reset_in_ms
+            if known_left is not None and now < known_reset and abs(known_reset - reset_at) < 1000:
+                left = min(left, known_left)
+            self._windows[self.key] = (left, reset_at)
 
 
 _redis_clients: dict[str, redis.Redis] = {}

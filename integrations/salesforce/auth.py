@@ -1,10 +1,10 @@
 """Salesforce tokens are the connector's: simple-salesforce cannot refresh them.
 
 Four flows obtain an access token (web server with refresh token, JWT bearer, client
-credentials, username-password). Renewal happens under a row lock on the org, so that when
-several workers find the token expired at once, one renews it and the others use the result:
-a rotating refresh token is spent exactly once, and its successor is stored in the same
-transaction.
+credentials, username-password). Renewal happens under a lock per org shared by every worker,
+so that when several find the token expired at once, one renews it and the others use the
+result: a rotating refresh token is spent exactly once, and its successor is stored before the
+lock is released.
 """
 
 import secrets
@@ -18,6 +18,7 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 
+from connector.locks import LockTimeout, cache_lock
 from integrations import errors
 from integrations.http import Session
 from integrations.salesforce.errors import SYSTEM
@@ -59,18 +60,32 @@ def exchange_code(org: SalesforceOrg, code: str, redirect_uri: str) -> Salesforc
         "client_secret": org.client_secret,
         "redirect_uri": redirect_uri,
     }
-    with _reconnect_flag_on_refusal(org), transaction.atomic():
-        locked = SalesforceOrg.objects.select_for_update().get(pk=org.pk)
-        return _keep(locked, _token_request(locked, form))
+    with _reconnect_flag_on_refusal(org), _renewal_lock(org):
+        return _keep(org.pk, _token_request(org, form))
 
 
 def renew_token(org: SalesforceOrg, stale_token: str = "") -> SalesforceOrg:
-    """A fresh access token for the org, unless another worker already replaced `stale_token`."""
-    with _reconnect_flag_on_refusal(org), transaction.atomic():
-        locked = SalesforceOrg.objects.select_for_update().get(pk=org.pk)
-        if locked.access_token and locked.access_token != stale_token and locked.instance_url:
-            return locked
-        return _keep(locked, _token_request(locked, _grant(locked)))
+    """A fresh access token for the org, unless another worker already replaced `stale_token`.
+
+    One renewal at a time per org, under a lock shared by every worker; the token request is
+    made outside any database transaction.
+    """
+    with _reconnect_flag_on_refusal(org), _renewal_lock(org):
+        current = SalesforceOrg.objects.get(pk=org.pk)
+        if current.access_token and current.access_token != stale_token and current.instance_url:
+            return current
+        return _keep(current.pk, _token_request(current, _grant(current)))
+
+
+@contextmanager
+def _renewal_lock(org: SalesforceOrg):
+    try:
+        with cache_lock(f"salesforce-token:{org.pk}", wait_seconds=45):
+            yield
+    except LockTimeout as exc:
+        raise errors.TransientError(
+            "Another worker has been renewing this org's token for too long", system=SYSTEM
+        ) from exc
 
 
 @contextmanager
@@ -163,23 +178,26 @@ def _refuse(response: requests.Response) -> NoReturn:
     raise errors.AuthError(message, **kwargs)
 
 
-def _keep(org: SalesforceOrg, body: dict) -> SalesforceOrg:
-    org.access_token = body["access_token"]
-    org.instance_url = body["instance_url"]
-    if body.get("refresh_token"):
-        org.refresh_token = body["refresh_token"]  # with rotation, the old one is now spent
-    org.token_issued_at = timezone.now()
-    org.needs_reconnect = False
-    org.last_error = ""
-    org.save(
-        update_fields=[
-            "access_token",
-            "instance_url",
-            "refresh_token",
-            "token_issued_at",
-            "needs_reconnect",
-            "last_error",
-            "updated_at",
-        ]
-    )
+def _keep(org_id: int, body: dict) -> SalesforceOrg:
+    """Store what the token endpoint gave, in one short transaction."""
+    with transaction.atomic():
+        org = SalesforceOrg.objects.select_for_update().get(pk=org_id)
+        org.access_token = body["access_token"]
+        org.instance_url = body["instance_url"]
+        if body.get("refresh_token"):
+            org.refresh_token = body["refresh_token"]  # with rotation, the old one is now spent
+        org.token_issued_at = timezone.now()
+        org.needs_reconnect = False
+        org.last_error = ""
+        org.save(
+            update_fields=[
+                "access_token",
+                "instance_url",
+                "refresh_token",
+                "token_issued_at",
+                "needs_reconnect",
+                "last_error",
+                "updated_at",
+            ]
+        )
     return org
