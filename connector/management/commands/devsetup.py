@@ -19,11 +19,26 @@ class Command(BaseCommand):
             raise CommandError("devsetup is for development (DEBUG on) only.")
         call_command("migrate", interactive=False, verbosity=0)
         password = self._admin_password()
+        if settings.SANDBOX_ENABLED:
+            self._demo_environment(url)
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  Connector console: {url}"
                 f"\n  Log in as {DEV_ADMIN!r} with password {password!r}\n"
             )
+        )
+
+    def _demo_environment(self, url: str) -> None:
+        from sandbox.services import ensure_demo_environment
+
+        admin = get_user_model().objects.get(username=DEV_ADMIN)
+        demo = ensure_demo_environment(admin, url)
+        if demo.seeded:
+            counts = ", ".join(f"{n} {name}" for name, n in demo.seeded.items())
+            self.stdout.write(f"  Sandbox: demo store filled with {counts}.")
+        self.stdout.write(
+            f"  Sandbox: {demo.store.name!r} (BigCommerce emulator) syncs with "
+            f"{demo.org.name!r} (Salesforce emulator)."
         )
 
     def _admin_password(self) -> str:
