@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,6 +14,8 @@ from stores.forms import AddMemberForm, ChangeRoleForm, OrgForm, StoreForm
 from stores.models import AuthFlow, Membership, Role, Store
 
 OAUTH_SESSION_KEY = "salesforce_oauth"
+# Views that call BigCommerce or Salesforce run outside the request's transaction
+# (@transaction.non_atomic_requests): no database lock is held while an HTTP call is pending.
 
 SECRET_POST_FIELDS = ("access_token", "client_secret", "password", "security_token", "private_key")
 
@@ -156,6 +159,7 @@ def _org_form(request, form, verb):
     return render(request, "stores/org_form.html", {"form": form, "org": form.instance})
 
 
+@transaction.non_atomic_requests
 @require_POST
 def store_check(request, store_id):
     store = access.get_store(request.user, store_id, needs=Role.ADMIN)
@@ -164,6 +168,7 @@ def store_check(request, store_id):
     return redirect("store_detail", store.pk)
 
 
+@transaction.non_atomic_requests
 @require_POST
 def org_check(request, org_id):
     org = access.get_org(request.user, org_id, change=True)
@@ -172,6 +177,7 @@ def org_check(request, org_id):
     return redirect("org_detail", org.pk)
 
 
+@transaction.non_atomic_requests
 @require_POST
 def org_connect(request, org_id):
     """Connect an org: through Salesforce's consent page for the web-server flow, else directly."""
@@ -184,6 +190,7 @@ def org_connect(request, org_id):
     return redirect(salesforce_auth.authorize_url(org, oauth_redirect_uri(request), state))
 
 
+@transaction.non_atomic_requests
 @login_not_required
 def salesforce_oauth_callback(request):
     """Where Salesforce sends the browser back after the consent page."""
