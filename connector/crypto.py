@@ -55,4 +55,6 @@ def mask(secret: str) -> str:
     """What a page may show of a secret: that it is set, and its last 4 characters if long."""
     if not secret:
         return ""
+    if "PRIVATE KEY-----" in secret:
+        return f"{MASK} PEM private key"  # its last characters are the armour's dashes
     return MASK + secret[-4:] if len(secret) >= 12 else MASK

@@ -12,8 +12,9 @@ def masked(secret: str) -> str:
 
 @register.filter
 def label(key: str) -> str:
-    """daily_api_max -> Daily api max"""
-    return str(key).replace("_", " ").capitalize()
+    """daily_API_requests_allowed -> Daily API requests allowed"""
+    text = str(key).replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 @register.filter

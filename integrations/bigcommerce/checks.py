@@ -28,9 +28,12 @@ def check_store(store) -> ConnectionReport:
     report.add("Access token and store information", True, info.get("name", ""))
     report.facts = {
         k: info.get(k)
-        for k in ("name", "domain", "secure_url", "currency", "timezone", "plan_name")
+        for k in ("name", "domain", "secure_url", "currency", "plan_name")
         if info.get(k)
     }
+    time_zone = info.get("timezone")
+    if isinstance(time_zone, dict) and time_zone.get("name"):
+        report.facts["time_zone"] = time_zone["name"]
     for scope, path in SCOPE_PROBES.items():
         report.add(f"Scope: {scope}", *_probe(client, path))
     return report

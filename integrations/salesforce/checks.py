@@ -30,8 +30,8 @@ def check_org(org) -> ConnectionReport:
     daily = limits.get("DailyApiRequests", {})
     report.add("Access token", True, f"instance {client.org.instance_url}")
     report.facts = {
-        "daily_api_max": daily.get("Max"),
-        "daily_api_remaining": daily.get("Remaining"),
+        "daily_API_requests_allowed": daily.get("Max"),
+        "daily_API_requests_remaining": daily.get("Remaining"),
     }
     for sobject in OBJECTS:
         report.add(f"Object: {sobject}", *_object_check(client, sobject))

@@ -53,7 +53,7 @@ def test_the_demo_org_connects_with_jwt_and_passes_its_connection_test(demo):
     assert org.is_connected
     checks = {c["name"]: c["detail"] for c in report.as_dict()["checks"]}
     assert "BigCommerce_ID__c" in checks["Object: Account"]
-    assert report.facts["daily_api_max"] > 0
+    assert report.facts["daily_API_requests_allowed"] > 0
 
 
 def test_the_client_survives_an_expiring_session_on_the_emulator(demo):
