@@ -4,6 +4,7 @@ import pytest
 import responses
 from django.urls import reverse
 
+from integrations.salesforce.checks import OBJECTS
 from stores.models import AuthFlow, SalesforceOrg, Store
 
 pytestmark = pytest.mark.django_db
@@ -128,18 +129,7 @@ def test_an_approved_consent_keeps_the_tokens_and_tests_the_org(
     )
     data = f"{INSTANCE}/services/data/v62.0"
     responses.get(f"{data}/limits/", json={"DailyApiRequests": {"Max": 15000, "Remaining": 14990}})
-    for sobject in (
-        "Account",
-        "Contact",
-        "Product2",
-        "Pricebook2",
-        "PricebookEntry",
-        "Order",
-        "OrderItem",
-        "Opportunity",
-        "OpportunityLineItem",
-        "Case",
-    ):
+    for sobject in OBJECTS:
         fields = [{"name": "BigCommerce_ID__c", "externalId": True}] if sobject == "Account" else []
         responses.get(
             f"{data}/sobjects/{sobject}/describe",

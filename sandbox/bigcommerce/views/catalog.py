@@ -109,13 +109,7 @@ def delete_product(call: Call, product_id):
 
 
 def delete_products(call: Call):
-    ids = int_list(call, "id:in")
-    if not ids:
-        raise ApiError(
-            422, "A filter is required to delete products.", {"id:in": "error.path.missing"}
-        )
-    catalog.delete_products(call.store, ids)
-    return no_content()
+    return _delete_by_filter(call, "products", catalog.delete_products)
 
 
 # --- custom fields ------------------------------------------------------------------------------
@@ -243,12 +237,17 @@ def delete_category(call: Call, category_id):
 
 
 def delete_categories(call: Call):
+    return _delete_by_filter(call, "categories", categories.delete_categories)
+
+
+def _delete_by_filter(call: Call, what: str, delete):
+    """Batch deletes need `id:in`; the platform refuses to delete a whole collection."""
     ids = int_list(call, "id:in")
     if not ids:
         raise ApiError(
-            422, "A filter is required to delete categories.", {"id:in": "error.path.missing"}
+            422, f"A filter is required to delete {what}.", {"id:in": "error.path.missing"}
         )
-    categories.delete_categories(call.store, ids)
+    delete(call.store, ids)
     return no_content()
 
 
