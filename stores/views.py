@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from integrations.errors import APIError
 from integrations.salesforce import auth as salesforce_auth
+from integrations.salesforce.client import last_api_usage
 from stores import access, services
 from stores.forms import AddMemberForm, ChangeRoleForm, OrgForm, StoreForm
 from stores.models import AuthFlow, Membership, Role, Store
@@ -141,7 +143,13 @@ def org_create(request):
 def org_detail(request, org_id):
     org = access.get_org(request.user, org_id)
     stores = access.visible_stores(request.user).filter(salesforce_org=org)
-    context = {"org": org, "stores": stores, "callback_url": oauth_redirect_uri(request)}
+    context = {
+        "org": org,
+        "stores": stores,
+        "callback_url": oauth_redirect_uri(request),
+        "usage": last_api_usage(org.pk),
+        "usage_guard": settings.SALESFORCE_USAGE_GUARD_SHARE,
+    }
     return render(request, "stores/org_detail.html", context)
 
 

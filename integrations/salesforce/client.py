@@ -128,8 +128,7 @@ class SalesforceClient:
     def _observe_usage(self, response, *args, **kwargs):
         found = LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
         if found:
-            usage = ApiUsage(int(found.group(1)), int(found.group(2)))
-            cache.set(_usage_key(self.org.pk), (usage.used, usage.limit), timeout=24 * 3600)
+            remember_api_usage(self.org.pk, int(found.group(1)), int(found.group(2)))
         return response
 
     def api_usage(self) -> ApiUsage | None:
@@ -291,6 +290,10 @@ def last_api_usage(org_id: int) -> ApiUsage | None:
     """What the last answer from the org said of its daily API usage (shared by workers)."""
     known = cache.get(_usage_key(org_id))
     return ApiUsage(*known) if known else None
+
+
+def remember_api_usage(org_id: int, used: int, limit: int) -> None:
+    cache.set(_usage_key(org_id), (used, limit), timeout=24 * 3600)
 
 
 def _usage_key(org_id: int) -> str:

@@ -334,3 +334,41 @@ def test_the_token_request_is_recorded_without_its_secrets(org):
     logged = json.dumps([c.as_dict() for c in calls])
     assert org.client_secret not in logged
     assert "tok-123456" not in logged
+
+
+@responses.activate
+def test_composite_sends_related_records_in_one_call(client):
+    answer = {
+        "compositeResponse": [
+            {
+                "body": {"id": "001A", "success": True, "errors": []},
+                "httpStatusCode": 201,
+                "referenceId": "account",
+            },
+            {
+                "body": {"id": "003A", "success": True, "errors": []},
+                "httpStatusCode": 201,
+                "referenceId": "contact",
+            },
+        ]
+    }
+    responses.post(f"{DATA}/composite", json=answer)
+    subrequests = [
+        {
+            "method": "POST",
+            "url": "/services/data/v62.0/sobjects/Account",
+            "referenceId": "account",
+            "body": {"Name": "Acme"},
+        },
+        {
+            "method": "POST",
+            "url": "/services/data/v62.0/sobjects/Contact",
+            "referenceId": "contact",
+            "body": {"LastName": "Doe", "AccountId": "@{account.id}"},
+        },
+    ]
+    results = client.composite(subrequests)
+    sent = json.loads(responses.calls[0].request.body)
+    assert sent["allOrNone"] is True
+    assert sent["compositeRequest"][1]["body"]["AccountId"] == "@{account.id}"
+    assert [r["body"]["id"] for r in results] == ["001A", "003A"]

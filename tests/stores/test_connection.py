@@ -5,6 +5,7 @@ import responses
 from django.urls import reverse
 
 from integrations.salesforce.checks import OBJECTS
+from integrations.salesforce.client import remember_api_usage
 from stores.models import AuthFlow, SalesforceOrg, Store
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,10 @@ def test_a_refused_password_org_is_marked_for_reconnection(client_for, alice, st
     assert org.needs_reconnect
     assert "authentication failure" in response.content.decode()
     assert "needs reconnection" in response.content.decode()
+
+
+def test_the_org_page_says_when_the_usage_guard_stopped_syncing(client_for, alice, store_a, org_a):
+    remember_api_usage(org_a.pk, 12500, 15000)
+    page = client_for(alice).get(reverse("org_detail", args=[org_a.pk])).content.decode()
+    assert "12500 of 15000 calls (83%)" in page
+    assert "syncing stopped at the 80% guard" in page
