@@ -114,10 +114,12 @@ class BigCommerceClient:
         return response
 
     def _observe_quota(self, response: requests.Response) -> None:
-        left = response.headers.get("X-Rate-Limit-Requests-Left")
-        reset = response.headers.get("X-Rate-Limit-Time-Reset-Ms")
+        headers = response.headers
+        left = headers.get("X-Rate-Limit-Requests-Left")
+        reset = headers.get("X-Rate-Limit-Time-Reset-Ms")
+        quota = headers.get("X-Rate-Limit-Requests-Quota")
         if left is not None and reset is not None:
-            self.limiter.update(int(left), int(reset))
+            self.limiter.update(int(left), int(reset), int(quota) if quota else None)
 
     # --- paging -------------------------------------------------------------------------------
     def iter_v3_pages(

@@ -6,6 +6,7 @@ With Redis it is shared by all processes on all machines; without (the embedded 
 shared by the threads of one process.
 """
 
+import math
 import threading
 import time
 
@@ -14,13 +15,15 @@ from django.conf import settings
 
 KEY_PREFIX = "connector:bc-rate:"
 
-# Atomically: spend one request if the window still has some, else say how long to wait.
+# Atomically: spend one request if the window still has some above the reserve, else say
+# how long to wait.
 ACQUIRE = """
 local left = tonumber(redis.call('HGET', KEYS[1], 'left'))
 local reset_at = tonumber(redis.call('HGET', KEYS[1], 'reset_at'))
+local reserve = tonumber(redis.call('HGET', KEYS[1], 'reserve')) or 0
 local now = tonumber(ARGV[1])
 if left == nil or reset_at == nil or now >= reset_at then return 0 end
-if left > 0 then
+if left > reserve then
   redis.call('HINCRBY', KEYS[1], 'left', -1)
   return 0
 end
@@ -32,6 +35,7 @@ return reset_at - now
 # several processes, so within a window the count of requests left only goes down.
 UPDATE = """
 local now, left, reset_in = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local reserve = tonumber(ARGV[4])
 local reset_at = now + reset_in
 local known_left = tonumber(redis.call('HGET', KEYS[1], 'left'))
 local known_reset = tonumber(redis.call('HGET', KEYS[1], 'reset_at'))
@@ -39,9 +43,20 @@ if known_left ~= nil and known_reset ~= nil and now < known_reset
    and math.abs(known_reset - reset_at) < SAME_WINDOW_MS then
   left = math.min(left, known_left)
 end
-redis.call('HSET', KEYS[1], 'left', left, 'reset_at', reset_at)
+redis.call('HSET', KEYS[1], 'left', left, 'reset_at', reset_at, 'reserve', reserve)
 redis.call('PEXPIRE', KEYS[1], math.max(reset_in, 0) + 60000)
 """.replace("SAME_WINDOW_MS", "1000")
+
+
+def reserve_for(quota: int | None) -> int:
+    """Requests of each window left unspent.
+
+    At a window's start, several processes send before any of them has heard the new
+    window's count, and an answer may report a count that misses another process's request
+    in flight: the shared count can run one request high per concurrent process. Keeping 5%
+    of the quota (at least one request) in reserve absorbs that instead of spending it on 429s.
+    """
+    return max(1, math.ceil(quota * 0.05)) if quota else 0
 
 
 def now_ms() -> int:
@@ -59,12 +74,12 @@ class RedisRateLimiter:
         """0 if a request may go now (and count it), else the ms until the window resets."""
         return int(self._acquire(keys=[self.key], args=[now_ms()]))
 
-    def update(self, left: int, reset_in_ms: int) -> None:
-        self._update(keys=[self.key], args=[now_ms(), left, reset_in_ms])
+    def update(self, left: int, reset_in_ms: int, quota: int | None = None) -> None:
+        self._update(keys=[self.key], args=[now_ms(), left, reset_in_ms, reserve_for(quota)])
 
 
 class LocalRateLimiter:
-    _windows: dict[str, tuple[int, int]] = {}  # store key -> (left, reset_at ms)
+    _windows: dict[str, tuple[int, int, int]] = {}  # store key -> (left, reset_at ms, reserve)
     _lock = threading.Lock()
 
     def __init__(self, store_key: str):
@@ -72,23 +87,23 @@ class LocalRateLimiter:
 
     def wait_ms(self) -> int:
         with self._lock:
-            left, reset_at = self._windows.get(self.key, (0, 0))
+            left, reset_at, reserve = self._windows.get(self.key, (0, 0, 0))
             now = now_ms()
             if now >= reset_at:
                 return 0
-            if left > 0:
-                self._windows[self.key] = (left - 1, reset_at)
+            if left > reserve:
+                self._windows[self.key] = (left - 1, reset_at, reserve)
                 return 0
             return reset_at - now
 
-    def update(self, left: int, reset_in_ms: int) -> None:
+    def update(self, left: int, reset_in_ms: int, quota: int | None = None) -> None:
         with self._lock:
             now = now_ms()
-            known_left, known_reset = self._windows.get(self.key, (None, 0))
+            known_left, known_reset, _ = self._windows.get(self.key, (None, 0, 0))
             reset_at = now + reset_in_ms
             if known_left is not None and now < known_reset and abs(known_reset - reset_at) < 1000:
                 left = min(left, known_left)
-            self._windows[self.key] = (left, reset_at)
+            self._windows[self.key] = (left, reset_at, reserve_for(quota))
 
 
 _redis_clients: dict[str, redis.Redis] = {}

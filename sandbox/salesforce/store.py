@@ -1,8 +1,8 @@
 """Reading records: batched fetches by Id and of parent records along relationship paths."""
 
-import json
 from dataclasses import dataclass
 
+import orjson
 from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -26,7 +26,7 @@ def read(rows, *columns: str) -> list[tuple]:
     raw = list(rows.values_list("record_id", *columns, Cast("data", output_field=TextField())))
     if not raw:
         return []
-    documents = json.loads("[" + ",".join(row[-1] for row in raw) + "]")
+    documents = orjson.loads("[" + ",".join(row[-1] for row in raw) + "]")
     return [(*row[:-1], document) for row, document in zip(raw, documents, strict=True)]
 
 

@@ -49,3 +49,18 @@ def test_the_local_limiter_keeps_the_same_rules():
     limiter.update(left=1, reset_in_ms=5000)
     assert limiter.wait_ms() == 0
     assert limiter.wait_ms() > 4000
+
+
+@pytest.mark.parametrize("quota, reserve", [(10, 1), (150, 8), (450, 23)])
+def test_a_share_of_each_window_is_kept_in_reserve(redis_client, quota, reserve):
+    limiter = RedisRateLimiter(redis_client, f"e-{uuid.uuid4().hex}")
+    limiter.update(left=reserve + 1, reset_in_ms=5000, quota=quota)
+    assert limiter.wait_ms() == 0
+    assert limiter.wait_ms() > 4000  # the last `reserve` requests are not spent
+
+
+def test_the_local_limiter_keeps_a_reserve_too():
+    limiter = LocalRateLimiter(f"f-{uuid.uuid4().hex}")
+    limiter.update(left=2, reset_in_ms=5000, quota=10)
+    assert limiter.wait_ms() == 0
+    assert limiter.wait_ms() > 4000

@@ -6,9 +6,9 @@ then the handler, inside a transaction if it writes. Counting happens outside th
 transaction, so a call that fails still counts, as it does on Salesforce.
 """
 
-import json
 import secrets
 
+import orjson
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpResponse
@@ -40,8 +40,11 @@ def render(response: ApiResponse) -> HttpResponse:
     if response.body is None:
         http = HttpResponse(status=response.status)
     elif response.content_type == JSON_TYPE:
-        payload = json.dumps(response.body, separators=(",", ":"), ensure_ascii=False)
-        http = HttpResponse(payload.encode(), status=response.status, content_type=JSON_TYPE)
+        http = HttpResponse(
+            orjson.dumps(response.body, default=str, option=orjson.OPT_NON_STR_KEYS),
+            status=response.status,
+            content_type=JSON_TYPE,
+        )
     else:
         http = HttpResponse(
             response.body, status=response.status, content_type=response.content_type
