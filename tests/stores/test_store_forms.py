@@ -3,6 +3,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from stores.models import Membership, Role, Store
+from tests.conftest import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +107,6 @@ def test_a_typed_secret_replaces_the_stored_one(client_for, alice, store_a):
 
 
 def test_a_store_can_only_be_linked_to_an_org_the_user_sees(client_for, creator, db):
-    from tests.conftest import make_org
-
     hidden = make_org("Someone else's org")
     response = client_for(creator).post(
         reverse("store_create"), store_data(salesforce_org=str(hidden.pk))
