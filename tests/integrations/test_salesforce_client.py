@@ -1,8 +1,11 @@
 import json
 from urllib.parse import parse_qs
 
+import jwt
 import pytest
 import responses
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from responses import matchers
 
 from integrations import errors
@@ -138,9 +141,6 @@ def test_invalid_grant_marks_the_org_for_reconnection(db):
 
 @responses.activate
 def test_the_jwt_flow_sends_a_signed_assertion(db):
-    import jwt
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
