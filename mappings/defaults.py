@@ -114,6 +114,11 @@ TEMPLATE = {
             ("CloseDate", "field", "date_created", {"convert": "date", "required": True}),
             ("Amount", "field", "total_inc_tax", {"convert": "money"}),
         ],
+        "OpportunityLineItem": [
+            ("Quantity", "field", "quantity", {"convert": "number", "required": True}),
+            ("UnitPrice", "field", "price_inc_tax", {"convert": "money", "required": True}),
+            ("Description", "field", "name", {}),
+        ],
     },
     SourceObject.REFUND: {
         "Case": [

@@ -63,6 +63,12 @@ class ObjectSetting(models.Model):
         default="BigCommerce_ID__c",
         help_text="Upsert by this external ID field where the target object has it.",
     )
+    category_parent_field = models.CharField(
+        max_length=80,
+        blank=True,
+        default="Parent__c",
+        help_text="Lookup field of the category object that points to the parent category.",
+    )
     on_delete = models.CharField(
         max_length=8, choices=DeleteAction.choices, default=DeleteAction.NOTHING
     )
@@ -89,6 +95,10 @@ class ObjectSetting(models.Model):
     def __str__(self):
         return f"{self.store}: {self.get_source_display()}"
 
+    def target_objects(self) -> list[str]:
+        """The sObjects this object writes, parents before children."""
+        return targets_for(self)
+
     def rules_for(self, target_object: str) -> list[transform.Rule]:
         return [m.as_rule() for m in self.field_mappings.filter(target_object=target_object)]
 
@@ -103,6 +113,30 @@ class ObjectSetting(models.Model):
             mode=self.condition_mode,
             action=self.condition_action,
         )
+
+
+def targets_for(setting: ObjectSetting) -> list[str]:
+    if setting.source == SourceObject.ORDER:
+        targets = {
+            OrderTarget.ORDER: ["Order", "OrderItem"],
+            OrderTarget.OPPORTUNITY: ["Opportunity", "OpportunityLineItem"],
+        }
+        return targets.get(setting.order_target) or [
+            *targets[OrderTarget.ORDER],
+            *targets[OrderTarget.OPPORTUNITY],
+        ]
+    if setting.source == SourceObject.CATEGORY:
+        mapped = setting.field_mappings.values_list("target_object", flat=True).first()
+        return [mapped or "BigCommerce_Category__c"]
+    return DEFAULT_TARGETS[setting.source]
+
+
+DEFAULT_TARGETS = {
+    SourceObject.CUSTOMER: ["Account", "Contact"],
+    SourceObject.GUEST: ["Account", "Contact"],
+    SourceObject.PRODUCT: ["Product2", "PricebookEntry"],
+    SourceObject.REFUND: ["Case"],
+}
 
 
 class FieldMapping(models.Model):
