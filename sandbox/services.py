@@ -11,6 +11,7 @@ from functools import partial
 
 from django.db import transaction
 
+from mappings.defaults import apply_default_template
 from sandbox.bigcommerce import demo as bc_demo
 from sandbox.bigcommerce import services as bc_services
 from sandbox.salesforce import services as sf_services
@@ -69,6 +70,7 @@ def _ensure_demo_store(owner, base_url: str, org: SalesforceOrg) -> tuple[Store,
     store.salesforce_org = org
     store.save()
     Membership.objects.get_or_create(user=owner, store=store, defaults={"role": Role.ADMIN})
+    apply_default_template(store)
     return store, created
 
 

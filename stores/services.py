@@ -9,6 +9,7 @@ from integrations.errors import APIError
 from integrations.reports import ConnectionReport
 from integrations.salesforce import auth as salesforce_auth
 from integrations.salesforce import checks as salesforce_checks
+from mappings.defaults import apply_default_template
 from stores.models import Membership, Role, SalesforceOrg, Store
 
 # Changing any of these makes the tokens the connector holds for an org useless.
@@ -30,9 +31,10 @@ class MembershipError(Exception):
 
 @transaction.atomic
 def create_store(user, store: Store) -> Store:
-    """Save a new store; its creator becomes its first admin."""
+    """Save a new store with the default mappings; its creator becomes its first admin."""
     store.save()
     Membership.objects.create(user=user, store=store, role=Role.ADMIN)
+    apply_default_template(store)
     return store
 
 

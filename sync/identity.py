@@ -56,3 +56,36 @@ def forget(store, source_type: str, source_id) -> int:
     return IdentityLink.objects.filter(
         store=store, source_type=source_type, source_id=str(source_id)
     ).delete()[0]
+
+
+def save_links(store, source_type: str, target_object: str, linked: list[tuple]) -> None:
+    """Link many records at once: [(source id, target id, values hash)], replacing old links."""
+    if not linked:
+        return
+    IdentityLink.objects.bulk_create(
+        [
+            IdentityLink(
+                store=store,
+                source_type=source_type,
+                source_id=str(source_id),
+                target_object=target_object,
+                target_id=target_id,
+                values_hash=hashed,
+            )
+            for source_id, target_id, hashed in linked
+        ],
+        update_conflicts=True,
+        unique_fields=["store", "source_type", "source_id", "target_object"],
+        update_fields=["target_id", "values_hash", "updated_at"],
+    )
+
+
+def linked_elsewhere(target_object: str, target_ids, *, except_source: tuple) -> set[str]:
+    """Which of these Salesforce records are linked to another BigCommerce record."""
+    store_id, source_type, source_id = except_source
+    rows = IdentityLink.objects.filter(target_object=target_object, target_id__in=list(target_ids))
+    return {
+        row.target_id
+        for row in rows
+        if (row.store_id, row.source_type, row.source_id) != (store_id, source_type, source_id)
+    }

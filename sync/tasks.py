@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from sync import services
+from sync import runs, services
 
 
 @shared_task
@@ -11,3 +11,8 @@ def send_heartbeats():
 @shared_task
 def record_heartbeat(queue, sent_at, source):
     services.record_heartbeat(queue, sent_at, source)
+
+
+@shared_task
+def run_import(run_id):
+    runs.execute_run(run_id)

@@ -205,6 +205,26 @@ class SalesforceClient:
         body = response.json() if response.content else {}
         return RecordResult(data, id=body.get("id"), created=response.status_code == 201)
 
+    def delete_many(self, record_ids: list[str]) -> list[RecordResult]:
+        """Delete records by Id, 200 per call; a record already gone counts as deleted."""
+        results = [RecordResult({"Id": record_id}) for record_id in record_ids]
+        for start in range(0, len(results), COLLECTION_SIZE):
+            chunk = results[start : start + COLLECTION_SIZE]
+            ids = ",".join(r.record["Id"] for r in chunk)
+            answers = self._run(
+                lambda sf, ids=ids: sf.restful(
+                    "composite/sobjects",
+                    method="DELETE",
+                    params={"ids": ids, "allOrNone": "false"},
+                ),
+                idempotent=True,
+            )
+            for result, answer in zip(chunk, answers, strict=True):
+                _apply_answer(result, answer)
+                if result.error is not None and result.error.code == "ENTITY_IS_DELETED":
+                    result.error = None
+        return results
+
     def composite(self, subrequests: list[dict], *, all_or_none: bool = True) -> list[dict]:
         """Up to 25 related subrequests in one call; `@{ref.id}` links them."""
         body = {"allOrNone": all_or_none, "compositeRequest": subrequests}

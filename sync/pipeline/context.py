@@ -1,0 +1,125 @@
+"""What a run knows while it runs: the store, its org, their clients, and per-run caches.
+
+Mapping rows, conditions, describes, price books, record types and customer group names are
+read once per run, not once per record.
+"""
+
+from functools import cached_property
+
+from integrations.bigcommerce.client import BigCommerceClient
+from integrations.salesforce.client import SalesforceClient
+from mappings import conditions
+from mappings.defaults import apply_default_template
+from mappings.models import ObjectSetting
+from sync import identity
+from sync.pipeline import extract
+from sync.pipeline.matching import quote
+
+
+class Context:
+    def __init__(self, store, run=None, *, bc=None, sf=None):
+        self.store = store
+        self.run = run
+        self.bc = bc or BigCommerceClient.for_store(store)
+        self.sf = sf or SalesforceClient.for_org(store.salesforce_org)
+        self._settings: dict[str, ObjectSetting] = {}
+        self._cache: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    # --- configuration ----------------------------------------------------------------------------
+    def setting(self, source: str) -> ObjectSetting:
+        if source not in self._settings:
+            if not self.store.object_settings.exists():
+                apply_default_template(self.store)
+            self._settings[source] = ObjectSetting.objects.get(store=self.store, source=source)
+        return self._settings[source]
+
+    def rules(self, setting: ObjectSetting, sobject: str):
+        return self._once(("rules", setting.pk, sobject), lambda: setting.rules_for(sobject))
+
+    def conditions(self, setting: ObjectSetting):
+        return self._once(("conditions", setting.pk), lambda: setting.conditions_for("import"))
+
+    def passes(self, setting: ObjectSetting, record: dict) -> bool:
+        return conditions.passes(
+            record,
+            self.conditions(setting),
+            mode=setting.condition_mode,
+            action=setting.condition_action,
+        )
+
+    def record_type_rules(self, setting: ObjectSetting, sobject: str):
+        return self._once(
+            ("record_types", setting.pk, sobject),
+            lambda: [
+                rule.as_rule()
+                for rule in setting.record_type_mappings.filter(target_object=sobject)
+            ],
+        )
+
+    def matching_rules(self, setting: ObjectSetting, sobject: str) -> list:
+        return self._once(
+            ("matching", setting.pk, sobject),
+            lambda: [rule.fields for rule in setting.matching_rules.filter(target_object=sobject)],
+        )
+
+    def uses_metafields(self, setting: ObjectSetting) -> bool:
+        return self._once(
+            ("metafields", setting.pk),
+            lambda: (
+                any(
+                    "metafields." in text
+                    for text in setting.field_mappings.values_list("source", flat=True)
+                )
+                or any(
+                    path.startswith("metafields.")
+                    for path in setting.conditions.values_list("path", flat=True)
+                )
+            ),
+        )
+
+    # --- the org ----------------------------------------------------------------------------------
+    def fields_of(self, sobject: str) -> set[str]:
+        return self._once(
+            ("fields", sobject),
+            lambda: {f["name"] for f in self.sf.describe(sobject).get("fields", [])},
+        )
+
+    def external_id_field(self, setting: ObjectSetting, sobject: str) -> str:
+        name = setting.external_id_field
+        return name if name and name in self.fields_of(sobject) else ""
+
+    @cached_property
+    def standard_pricebook_id(self) -> str:
+        rows = list(self.sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true"))
+        if not rows:
+            raise LookupError("The org has no standard price book.")
+        return rows[0]["Id"]
+
+    def pricebook_id(self, name: str) -> str | None:
+        def lookup():
+            rows = self.sf.query(f"SELECT Id FROM Pricebook2 WHERE Name = {quote(name)}")  # noqa: S608
+            return next((row["Id"] for row in rows), None)
+
+        return self._once(("pricebook", name), lookup)
+
+    def record_type_id(self, sobject: str, developer_name: str) -> str | None:
+        def lookup():
+            where = f"SobjectType = {quote(sobject)}"
+            rows = self.sf.query(f"SELECT Id, DeveloperName FROM RecordType WHERE {where}")  # noqa: S608
+            return {row["DeveloperName"]: row["Id"] for row in rows}
+
+        return self._once(("record_types", sobject), lookup).get(developer_name)
+
+    @cached_property
+    def customer_group_names(self) -> dict[int, str]:
+        return extract.customer_group_names(self.bc)
+
+    def key(self, kind: str, source_id) -> str:
+        """The external ID value: `<store hash>:<id>`, or `<store hash>:<kind>:<id>` for the
+        records (guests, variants) that share an sObject with the main kind."""
+        return identity.external_id(self.store, f"{kind}:{source_id}" if kind else source_id)

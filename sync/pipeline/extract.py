@@ -1,0 +1,154 @@
+"""The extract stage: BigCommerce records in pages at the largest size, with what mappings need.
+
+Orders come with their line items embedded (`include=consignments.line_items`: one call per 250
+orders); customers with their addresses; products with variants and custom fields. Metafields
+are read in one batched call per page, and only when a mapping uses them.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from integrations.bigcommerce import dates
+from integrations.bigcommerce.client import MAX_PAGE_SIZE
+
+ORDER_INCLUDES = {"include": "consignments.line_items", "consignment_structure": "object"}
+CUSTOMER_INCLUDES = {"include": "addresses,attributes"}
+PRODUCT_INCLUDES = {"include": "variants,custom_fields"}
+ID_CHUNK = 50  # ids per `id:in` filter: keeps URLs short
+
+
+# --- customers ------------------------------------------------------------------------------------
+def customer_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+    params = {**CUSTOMER_INCLUDES, "sort": "date_modified:asc"}
+    if since:
+        params["date_modified:min"] = dates.v3(since)
+    return bc.iter_v3_pages("v3/customers", params)
+
+
+def customers_by_id(bc, ids) -> list[dict]:
+    return _by_ids(bc, "v3/customers", "id:in", ids, CUSTOMER_INCLUDES)
+
+
+def customer_group_names(bc) -> dict[int, str]:
+    return {group["id"]: group["name"] for group in bc.iter_v2("v2/customer_groups")}
+
+
+# --- catalog --------------------------------------------------------------------------------------
+def product_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+    params = {**PRODUCT_INCLUDES, "sort": "date_modified", "direction": "asc"}
+    if since:
+        params["date_modified:min"] = dates.v3(since)
+    return bc.iter_v3_pages("v3/catalog/products", params)
+
+
+def products_by_id(bc, ids) -> list[dict]:
+    return _by_ids(bc, "v3/catalog/products", "id:in", ids, PRODUCT_INCLUDES)
+
+
+def category_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+    """Categories have no date filter (FACTS.md §3): an import reads them all."""
+    return bc.iter_v3_pages("v3/catalog/trees/categories")
+
+
+def categories_by_id(bc, ids) -> list[dict]:
+    return _by_ids(bc, "v3/catalog/trees/categories", "category_id:in", ids)
+
+
+# --- orders and refunds ---------------------------------------------------------------------------
+def order_pages(bc, since: datetime | None = None, **filters) -> Iterator[list[dict]]:
+    params = {**ORDER_INCLUDES, "sort": "date_modified:asc", **filters}
+    if since:
+        params["min_date_modified"] = dates.v2(since)
+    return bc.iter_v2_pages("v2/orders", params)
+
+
+def orders_by_id(bc, ids) -> list[dict]:
+    """Orders by id: one call per run of ids that fit in one page (`min_id`/`max_id`)."""
+    wanted = {int(i) for i in ids}
+    found = []
+    for low, high in _id_ranges(sorted(wanted)):
+        params = {**ORDER_INCLUDES, "min_id": low, "max_id": high, "sort": "id:asc"}
+        page = bc.get("v2/orders", limit=MAX_PAGE_SIZE, **params) or []
+        found += [order for order in page if order["id"] in wanted]
+    return found
+
+
+def latest_guest_order(bc, email: str) -> list[dict]:
+    params = {**ORDER_INCLUDES, "email": email, "customer_id": 0, "sort": "date_modified:desc"}
+    return (bc.get("v2/orders", limit=1, **params) or [])[:1]
+
+
+def _id_ranges(ids: list[int]) -> list[tuple[int, int]]:
+    """Group sorted ids into ranges no wider than a page, so each range is one call."""
+    ranges = []
+    for value in ids:
+        if ranges and value - ranges[-1][0] < MAX_PAGE_SIZE:
+            ranges[-1] = (ranges[-1][0], value)
+        else:
+            ranges.append((value, value))
+    return ranges
+
+
+def line_items(order: dict) -> list[dict]:
+    """The order's products, from its consignments (shipping, pickups, downloads)."""
+    consignments = order.get("consignments") or {}
+    if isinstance(consignments, list):  # the array structure: one object per consignment
+        groups = [group for consignment in consignments for group in consignment.values()]
+    else:
+        groups = list(consignments.values())
+    items = []
+    for group in groups:
+        for consignment in group if isinstance(group, list) else []:
+            items += [i for i in consignment.get("line_items") or [] if isinstance(i, dict)]
+    return sorted({item["id"]: item for item in items}.values(), key=lambda item: item["id"])
+
+
+def refund_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+    params = {"created:min": dates.v3(since)} if since else {}
+    return bc.iter_v3_pages("v3/orders/payment_actions/refunds", params)
+
+
+def refunds_by_id(bc, ids) -> list[dict]:
+    return _by_ids(bc, "v3/orders/payment_actions/refunds", "id:in", ids)
+
+
+# --- metafields -----------------------------------------------------------------------------------
+METAFIELD_PATHS = {
+    "customer": "v3/customers/metafields",
+    "guest": None,
+    "product": "v3/catalog/products/metafields",
+    "category": "v3/catalog/categories/metafields",
+    "order": "v3/orders/metafields",
+    "refund": None,
+}
+
+
+def attach_metafields(bc, source: str, records: list[dict], id_key: str = "id") -> None:
+    """Add `metafields: {namespace: {key: value}}` to each record, in one call per page."""
+    path = METAFIELD_PATHS.get(source)
+    if not path or not records:
+        return
+    by_id = {record[id_key]: record for record in records}
+    for record in records:
+        record["metafields"] = {}
+    for chunk in _chunks(list(by_id), ID_CHUNK):
+        params = {"resource_id:in": ",".join(map(str, chunk))}
+        for field in bc.iter_v3(path, params):
+            owner = by_id.get(field.get("resource_id"))
+            if owner is not None:
+                owner["metafields"].setdefault(field["namespace"], {})[field["key"]] = field[
+                    "value"
+                ]
+
+
+def _by_ids(bc, path: str, filter_name: str, ids, extra=None) -> list[dict]:
+    found = []
+    for chunk in _chunks(sorted({int(i) for i in ids}), ID_CHUNK):
+        params = {**(extra or {}), filter_name: ",".join(map(str, chunk))}
+        found += bc.iter_v3(path, params)
+    return found
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

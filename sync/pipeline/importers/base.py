@@ -1,0 +1,138 @@
+"""What every importer shares: filter, prepare, write a chain of sObjects, fold the outcomes."""
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from integrations.bigcommerce import dates
+from logs.models import Outcome
+from mappings.derived import with_derived_fields
+from sync.pipeline import extract
+from sync.pipeline.load import CREATE_ONLY, Write, write_records
+from sync.pipeline.prepare import Prepared, prepare
+from sync.pipeline.record import RecordOutcome, outcome_of
+
+# (sObject, the lookups of a unit given its writes so far)
+Step = tuple[str, Callable[[Prepared, dict], dict] | None]
+
+
+class Importer:
+    source: str
+    source_type: str  # the identity map's type of the units written
+    key_kind = ""  # the external ID's kind prefix, for records sharing an sObject
+    main_object = ""  # the sObject a log row names; the last one written if empty
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.setting = ctx.setting(self.source)
+
+    # --- extract ----------------------------------------------------------------------------------
+    def pages(self, since: datetime | None) -> Iterator[list[dict]]:
+        raise NotImplementedError
+
+    def fetch(self, ids) -> list[dict]:
+        raise NotImplementedError
+
+    def source_id(self, record: dict) -> str:
+        return str(record["id"])
+
+    def modified_at(self, record: dict) -> datetime | None:
+        return dates.parse(record.get("date_modified"))
+
+    # --- filter, transform, match, load -----------------------------------------------------------
+    def run(self, records: list[dict]) -> list[RecordOutcome]:
+        records = [with_derived_fields(self.source, self.derive(r)) for r in records]
+        if self.ctx.uses_metafields(self.setting):
+            extract.attach_metafields(self.ctx.bc, self.source, records)
+        skipped = [r for r in records if not self.ctx.passes(self.setting, r)]
+        passed = [r for r in records if self.ctx.passes(self.setting, r)]
+        outcomes = [self.skipped(r) for r in skipped]
+        outcomes += self.load(passed) if passed else []
+        by_id = {self.source_id(r): r for r in records}
+        for outcome in outcomes:
+            record = by_id.get(outcome.source_id)
+            if record is not None:
+                outcome.modified_at = self.modified_at(record)
+        return outcomes
+
+    def derive(self, record: dict) -> dict:
+        """Fields mappings may use beside the record's own."""
+        return record
+
+    def skipped(self, record: dict) -> RecordOutcome:
+        return RecordOutcome(
+            self.source,
+            self.source_id(record),
+            Outcome.SKIPPED,
+            message="The object's sync conditions leave this record out.",
+        )
+
+    def load(self, records: list[dict]) -> list[RecordOutcome]:
+        prepared = [self.prepare(r) for r in records]
+        return self.write_chain(prepared, self.steps())
+
+    def prepare(self, record: dict) -> Prepared:
+        return prepare(
+            self.ctx, self.setting, record, self.targets(), source_id=self.source_id(record)
+        )
+
+    def targets(self) -> list[str]:
+        return self.setting.target_objects()
+
+    def steps(self) -> list[Step]:
+        return [(sobject, None) for sobject in self.targets()]
+
+    def write_chain(self, prepared: list[Prepared], steps: list[Step]) -> list[RecordOutcome]:
+        """Write each unit's sObjects in order; a unit whose parent failed stops there."""
+        done = self.write_units(prepared, steps)
+        return self.fold(prepared, done)
+
+    def write_units(
+        self, prepared: list[Prepared], steps: list[Step], *, source_type: str = ""
+    ) -> dict[str, list]:
+        done: dict[str, list] = {p.unit_id: [] for p in prepared}
+        alive = [p for p in prepared if p.ok]
+        for sobject, lookups in steps:
+            writes = []
+            for p in alive:
+                extra = lookups(p, dict(done[p.unit_id])) if lookups else {}
+                write = self.write_for(p, sobject, extra)
+                writes.append(write)
+                done[p.unit_id].append((sobject, write))
+            write_records(
+                self.ctx,
+                self.setting,
+                sobject,
+                source_type or self.source_type,
+                writes,
+                rules=self.matching_rules(sobject),
+            )
+            alive = [p for p in alive if done[p.unit_id][-1][1].ok]
+        return done
+
+    def matching_rules(self, sobject: str) -> list:
+        return self.ctx.matching_rules(self.setting, sobject)
+
+    def write_for(self, p: Prepared, sobject: str, extra: dict) -> Write:
+        create_only = CREATE_ONLY.get(sobject, set())
+        return Write(
+            p.unit_id,
+            {**p.values[sobject], **{k: v for k, v in extra.items() if k not in create_only}},
+            key=self.ctx.key(self.key_kind, p.unit_id),
+            create_only={k: v for k, v in extra.items() if k in create_only},
+            match_record=p.record,
+        )
+
+    def fold(self, prepared: list[Prepared], done: dict[str, list]) -> list[RecordOutcome]:
+        """One outcome per source record, from the writes of all its units."""
+        by_source: dict[str, list[Prepared]] = {}
+        for p in prepared:
+            by_source.setdefault(p.source_id, []).append(p)
+        outcomes = []
+        for source_id, units in by_source.items():
+            broken = next((p for p in units if not p.ok), None)
+            writes = [w for p in units for w in done[p.unit_id]]
+            if broken is not None or not writes:
+                outcomes.append(outcome_of(self.source, source_id, [], broken or units[0]))
+            else:
+                outcomes.append(outcome_of(self.source, source_id, writes, main=self.main_object))
+        return outcomes

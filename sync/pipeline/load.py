@@ -1,0 +1,108 @@
+"""The match and load stages for one sObject: identity map, matching rules, batched writes.
+
+A Write is one Salesforce record for one source record. `write_records()` finds its target (the
+identity map first, then the matching rules for records never linked), skips it when the values are the
+ones last written, and writes the rest in batches: upsert by external ID where the object has
+the field (a retry can never make a twin), else update by Id and create what matched nothing.
+Successes are linked in the identity map with the hash of the values written.
+"""
+
+from dataclasses import dataclass, field
+
+from integrations import errors
+from sync import identity
+from sync.pipeline import matching
+
+# Lookups Salesforce sets once: sent when a record is created, never in an update.
+CREATE_ONLY = {
+    "PricebookEntry": {"Product2Id", "Pricebook2Id"},
+    "OrderItem": {"OrderId", "PricebookEntryId", "Product2Id"},
+    "OpportunityLineItem": {"OpportunityId", "PricebookEntryId", "Product2Id"},
+}
+
+
+@dataclass
+class Write:
+    source_id: str
+    values: dict
+    key: str = ""  # the external ID value, `<store hash>:<id>`
+    create_only: dict = field(default_factory=dict)  # lookups set once, e.g. OrderId
+    match_record: dict | None = None  # what matching rules read; None: never match
+    force: bool = False  # write even when the values are unchanged
+    hashed: dict | None = None  # what the unchanged check compares, if not the values
+    settled: bool = True  # False: the caller links the final hash once the record is complete
+    target_id: str | None = None
+    matched: bool = False  # found by a matching rule, not by the identity map
+    created: bool = False
+    unchanged: bool = False
+    error: errors.APIError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def hash(self) -> str:
+        return identity.values_hash(
+            self.hashed if self.hashed is not None else {**self.values, **self.create_only}
+        )
+
+
+def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *, rules=()) -> None:
+    """Write these records of one sObject; each Write ends with a target Id or an error."""
+    if not writes:
+        return
+    links = identity.links_for(ctx.store, source_type, [w.source_id for w in writes], sobject)
+    for w in writes:
+        link = links.get(w.source_id)
+        if link:
+            w.target_id = link.target_id
+            w.unchanged = not w.force and link.values_hash == w.hash
+    ext_field = ctx.external_id_field(setting, sobject) if any(w.key for w in writes) else ""
+    unlinked = [w for w in writes if w.target_id is None and w.match_record is not None]
+    matching.find(ctx, setting, sobject, source_type, unlinked, rules, ext_field)
+    pending = [w for w in writes if w.ok and not w.unchanged]
+    if ext_field:
+        _upsert(ctx, sobject, ext_field, pending)
+    else:
+        _update(ctx, sobject, [w for w in pending if w.target_id])
+        _create(ctx, sobject, [w for w in pending if not w.target_id])
+    written = [w for w in pending if w.ok]
+    identity.save_links(
+        ctx.store,
+        source_type,
+        sobject,
+        [(w.source_id, w.target_id, w.hash if w.settled else "") for w in written],
+    )
+
+
+def _upsert(ctx, sobject, ext_field, writes) -> None:
+    # Records found by matching rules carry no external ID yet: update them by Id, claiming them.
+    claimed = [w for w in writes if w.matched]
+    for w in claimed:
+        w.values = {**w.values, ext_field: w.key}
+    _update(ctx, sobject, claimed)
+    rest = [w for w in writes if w not in claimed]
+    rows = [{**w.values, **w.create_only, ext_field: w.key} for w in rest]
+    _apply(rest, ctx.sf.upsert_many(sobject, ext_field, rows) if rows else [])
+
+
+def _update(ctx, sobject, writes) -> None:
+    rows = [{**w.values, "Id": w.target_id} for w in writes]
+    _apply(writes, ctx.sf.update_many(sobject, rows) if rows else [], keep_id=True)
+
+
+def _create(ctx, sobject, writes) -> None:
+    rows = [{**w.values, **w.create_only} for w in writes]
+    _apply(writes, ctx.sf.create_many(sobject, rows) if rows else [])
+    for w in writes:
+        w.created = w.ok
+
+
+def _apply(writes, results, keep_id: bool = False) -> None:
+    for w, result in zip(writes, results, strict=True):
+        if result.error is not None:
+            w.error = result.error
+            continue
+        w.target_id = w.target_id if keep_id else result.id or w.target_id
+        w.created = bool(result.created)

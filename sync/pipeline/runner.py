@@ -1,0 +1,157 @@
+"""Drive one run through the pipeline: page by page, with retries, progress and the watermark."""
+
+import logging
+import time
+
+from django.utils import timezone
+
+from integrations import errors
+from integrations.recording import recording
+from integrations.retry import RetryPolicy
+from logs.models import Outcome
+from mappings.services import problems_for
+from sync.models import SyncRun
+from sync.pipeline import record
+from sync.pipeline.context import Context
+from sync.pipeline.importers import importer_for
+from sync.pipeline.record import RecordOutcome
+
+logger = logging.getLogger(__name__)
+
+PAGE = 250
+RETRY_ROUNDS = 3  # passes over a page's records that failed for a passing reason
+
+
+class Cancelled(Exception):
+    pass
+
+
+def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> SyncRun:
+    """Run a claimed (running) run to its end; the run row says how it went."""
+    try:
+        ctx = ctx or Context(run.store, run)
+        importer = importer_for(ctx, run.source)
+        _check_mappings(ctx, importer)
+        watermark = _run_pages(run, ctx, importer, sleep)
+    except Cancelled:
+        _finish(run, SyncRun.Status.CANCELLED)
+    except (errors.APIError, MappingProblems, LookupError) as exc:
+        logger.warning("Run %s failed: %s", run.pk, exc)
+        _finish(run, SyncRun.Status.FAILED, error=str(exc))
+    except Exception as exc:
+        logger.exception("Run %s failed", run.pk)
+        _finish(run, SyncRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    else:
+        _finish(run, SyncRun.Status.SUCCEEDED, watermark=watermark)
+    run.refresh_from_db()
+    return run
+
+
+class MappingProblems(Exception):
+    pass
+
+
+def _check_mappings(ctx, importer) -> None:
+    """Mappings that do not fit the org stop the run before any record is written."""
+    problems = problems_for(importer.setting, ctx.sf.describe)
+    if problems:
+        listed = "; ".join(problem.message for problem in problems)
+        raise MappingProblems(f"The mappings do not fit the org: {listed}")
+
+
+def _run_pages(run, ctx, importer, sleep):
+    watermark = run.watermark_from
+    pages = _pages(run, importer)
+    while True:
+        with recording() as reads:  # the call that reads the page belongs to its records
+            page = next(pages, None)
+        if page is None:
+            return watermark
+        if SyncRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+            raise Cancelled
+        outcomes, calls = _import_page(importer, page, sleep)
+        record.save(run.store, run, outcomes, reads + calls)
+        watermark = _later(watermark, outcomes, run.source)
+
+
+def _pages(run, importer):
+    if run.kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC):
+        yield from _chosen_records(run, importer)
+        return
+    since = run.watermark_from
+    if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
+        since = last_watermark(run.store, run.source)
+        SyncRun.objects.filter(pk=run.pk).update(watermark_from=since)
+    yield from importer.pages(since)
+
+
+def _chosen_records(run, importer):
+    ids = list(dict.fromkeys(run.source_ids))
+    SyncRun.objects.filter(pk=run.pk).update(expected=len(ids))
+    for start in range(0, len(ids), PAGE):
+        chunk = ids[start : start + PAGE]
+        with recording() as calls:
+            found = importer.fetch(chunk)
+        missing = set(chunk) - {importer.source_id(r) for r in found}
+        gone = [_gone(run.source, source_id) for source_id in sorted(missing)]
+        record.save(run.store, run, gone, calls)  # also counts the calls that read the page
+        yield found
+
+
+def _gone(source, source_id) -> RecordOutcome:
+    return RecordOutcome(
+        source,
+        source_id,
+        Outcome.SKIPPED,
+        message="The record is no longer in BigCommerce; nothing was written.",
+    )
+
+
+def _import_page(importer, page, sleep):
+    """Import a page; records that failed for a passing reason go again, with back-off."""
+    retry = RetryPolicy()
+    with recording() as calls:
+        outcomes = importer.run(page)
+        for attempt in range(1, RETRY_ROUNDS + 1):
+            again = {o.source_id for o in outcomes if o.retryable and o.source == importer.source}
+            if not again:
+                break
+            sleep(retry.backoff(attempt))
+            retried = importer.run([r for r in page if importer.source_id(r) in again])
+            outcomes = [o for o in outcomes if o.source_id not in again] + retried
+    return outcomes, calls
+
+
+def _later(watermark, outcomes, source):
+    stamps = [o.modified_at for o in outcomes if o.source == source and o.modified_at]
+    latest = max(stamps, default=None)
+    if latest is None:
+        return watermark
+    return latest if watermark is None or latest > watermark else watermark
+
+
+def _finish(run, status, *, error="", watermark=None) -> None:
+    changes = {"status": status, "finished_at": timezone.now(), "error": error}
+    if status == SyncRun.Status.SUCCEEDED and run.kind in (
+        SyncRun.Kind.FULL,
+        SyncRun.Kind.INCREMENTAL,
+    ):
+        changes["watermark_to"] = watermark
+    SyncRun.objects.filter(pk=run.pk).update(**changes)
+
+
+def last_watermark(store, source):
+    """Where the next incremental import starts: the last successful batch run's watermark."""
+    return (
+        SyncRun.objects.filter(
+            store=store,
+            source=source,
+            status=SyncRun.Status.SUCCEEDED,
+            kind__in=[SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL],
+            watermark_to__isnull=False,
+        )
+        .order_by("-finished_at")
+        .values_list("watermark_to", flat=True)
+        .first()
+    )
