@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("connector.api_router")),
     path("admin/", admin.site.urls),
     path("", include("stores.urls")),
+    path("", include("mappings.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -1,7 +1,21 @@
-"""Mapping checks that need the org: each object's rules against its target's describe."""
+"""Mapping checks that need the org, the last validation of each store, and the console's
+preview of what one record would become (pure: no API call)."""
 
-from mappings.models import ObjectSetting
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from integrations.salesforce.client import SalesforceClient
+from mappings import conditions
+from mappings.defaults import apply_default_template
+from mappings.derived import with_derived_fields
+from mappings.models import ObjectSetting, SourceObject
+from mappings.transform import transform
 from mappings.validation import Problem, check
+
+VALIDATION_TTL = 24 * 3600
 
 
 def problems_for(setting: ObjectSetting, describe) -> list[Problem]:
@@ -21,3 +35,209 @@ def store_problems(store, client) -> dict[str, list[Problem]]:
     """Problems of every enabled object of a store, by source object."""
     settings = store.object_settings.filter(enabled=True)
     return {setting.source: problems_for(setting, client.describe) for setting in settings}
+
+
+def settings_of(store) -> list[ObjectSetting]:
+    """The store's object settings in the console's order; a new store gets the template."""
+    if not store.object_settings.exists():
+        apply_default_template(store)
+    order = list(SourceObject)
+    return sorted(store.object_settings.all(), key=lambda s: order.index(s.source))
+
+
+# --- validation against the org -----------------------------------------------------------------
+@dataclass
+class Validation:
+    checked_at: datetime
+    problems: dict[str, list[Problem]]  # by source object
+
+    @property
+    def count(self) -> int:
+        return sum(len(found) for found in self.problems.values())
+
+    def of(self, source: str) -> list[Problem]:
+        return self.problems.get(source, [])
+
+
+def validate_store(store) -> Validation:
+    """Check every enabled object against the org's describes and keep the answer.
+
+    Makes HTTP calls: never call it inside a database transaction. Raises APIError.
+    """
+    problems = store_problems(store, SalesforceClient.for_org(store.salesforce_org))
+    validation = Validation(timezone.now(), problems)
+    cache.set(_validation_key(store), validation, timeout=VALIDATION_TTL)
+    return validation
+
+
+def last_validation(store) -> Validation | None:
+    return cache.get(_validation_key(store))
+
+
+def forget_validation(store) -> None:
+    """A change to the mappings makes the last validation stale."""
+    cache.delete(_validation_key(store))
+
+
+def _validation_key(store) -> str:
+    return f"mappings:validation:{store.pk}"
+
+
+@dataclass
+class TargetSection:
+    """One sObject of an object setting, its rules, and the problems validation found."""
+
+    name: str
+    mapping_rows: list  # (FieldMapping, [messages])
+    record_type_rules: list
+    matching_rules: list
+    other_problems: list[str] = field(default_factory=list)  # not tied to a mapping row
+
+
+def target_sections(setting: ObjectSetting, problems: list[Problem]) -> list[TargetSection]:
+    return [_section(setting, target, problems) for target in setting.target_objects()]
+
+
+def _section(setting: ObjectSetting, target: str, problems: list[Problem]) -> TargetSection:
+    mappings = list(setting.field_mappings.filter(target_object=target))
+    mapped = {m.target_field for m in mappings}
+    messages = {}
+    for problem in problems:
+        if problem.target_object == target:
+            messages.setdefault(problem.field, []).append(problem.message)
+    return TargetSection(
+        name=target,
+        mapping_rows=[(m, messages.get(m.target_field, [])) for m in mappings],
+        record_type_rules=list(setting.record_type_mappings.filter(target_object=target)),
+        matching_rules=list(setting.matching_rules.filter(target_object=target)),
+        other_problems=[
+            message
+            for field_name, found in messages.items()
+            if field_name not in mapped
+            for message in found
+        ],
+    )
+
+
+# --- preview --------------------------------------------------------------------------------
+@dataclass
+class Preview:
+    values: dict
+    errors: dict
+    record_type: str | None
+    syncs: bool
+
+
+def preview_record(setting: ObjectSetting, target: str, record: dict) -> Preview:
+    """What one source record would become in `target`, by the setting's current rules."""
+    record = with_derived_fields(setting.source, record)
+    result = transform(record, setting.rules_for(target))
+    record_type_rules = [
+        rule.as_rule() for rule in setting.record_type_mappings.filter(target_object=target)
+    ]
+    return Preview(
+        values=result.values,
+        errors=result.errors,
+        record_type=conditions.record_type_for(record, record_type_rules),
+        syncs=setting.passes(record),
+    )
+
+
+LINE_ITEM_TARGETS = {"OrderItem", "OpportunityLineItem"}
+
+
+def example_record(source: str, target: str) -> dict:
+    """A sample record in BigCommerce's shape, from its API reference, for the preview."""
+    if source == SourceObject.ORDER and target in LINE_ITEM_TARGETS:
+        return EXAMPLE_ORDER_PRODUCT
+    return EXAMPLES[source]
+
+
+_ORDER_BILLING_ADDRESS = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "company": "",
+    "street_1": "555 East Street",
+    "street_2": "",
+    "city": "Austin",
+    "state": "Texas",
+    "zip": "78108",
+    "country": "United States",
+    "country_iso2": "US",
+    "phone": "1234567890",
+    "email": "janedoe@example.com",
+}
+
+EXAMPLE_ORDER_PRODUCT = {
+    "id": 65,
+    "order_id": 149,
+    "product_id": 77,
+    "name": "Fog Linen Chambray Towel - Beige Stripe",
+    "sku": "S-ORAN",
+    "price_ex_tax": "55.9900",
+    "price_inc_tax": "65.2300",
+    "quantity": 1,
+}
+
+EXAMPLES = {
+    SourceObject.CUSTOMER: {
+        "id": 1,
+        "email": "jane.smith@example.com",
+        "first_name": "Jane",
+        "last_name": "Smith",
+        "company": "Acme Corp",
+        "phone": "555-123-4567",
+        "customer_group_id": 0,
+        "addresses": [
+            {
+                "first_name": "Jane",
+                "last_name": "Smith",
+                "address1": "Addr1",
+                "city": "Austin",
+                "state_or_province": "Texas",
+                "postal_code": "78108",
+                "country_code": "US",
+            }
+        ],
+    },
+    SourceObject.GUEST: {
+        "id": 218,
+        "customer_id": 0,
+        "date_created": "Tue, 05 Mar 2019 21:40:11 +0000",
+        "billing_address": _ORDER_BILLING_ADDRESS,
+    },
+    SourceObject.CATEGORY: {
+        "id": 39,
+        "parent_id": 19,
+        "name": "Bath",
+        "description": "",
+        "is_visible": True,
+    },
+    SourceObject.PRODUCT: {
+        "id": 77,
+        "name": "1L Le Parfait Jar",
+        "sku": "LPJ-1L",
+        "description": "<p>A one-litre preserving jar.</p>",
+        "is_visible": True,
+        "price": 7.95,
+    },
+    SourceObject.ORDER: {
+        "id": 218,
+        "customer_id": 11,
+        "date_created": "Tue, 05 Mar 2019 21:40:11 +0000",
+        "status_id": 7,
+        "status": "Awaiting Payment",
+        "subtotal_inc_tax": "67.8400",
+        "total_inc_tax": "69.8400",
+        "currency_code": "USD",
+        "billing_address": _ORDER_BILLING_ADDRESS,
+    },
+    SourceObject.REFUND: {
+        "id": 12,
+        "order_id": 180,
+        "created": "2022-06-16T16:44:15+00:00",
+        "reason": "Customer requires a refund.",
+        "total_amount": 50,
+        "total_tax": 5,
+    },
+}

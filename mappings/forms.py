@@ -1,0 +1,351 @@
+"""The console's forms for a store's mappings. Each rejects what could never work, with the
+error next to its field; what only the org can tell (unknown fields, picklist values) is left to
+validation against Salesforce."""
+
+import json
+import re
+from dataclasses import dataclass
+
+from django import forms
+
+from mappings.convert import CONVERTERS, ConversionError
+from mappings.models import (
+    FieldMapping,
+    MatchingRule,
+    ObjectSetting,
+    RecordTypeMapping,
+    SourceObject,
+    SyncCondition,
+)
+from mappings.transform import TEMPLATE_FIELD
+
+PATH_RE = re.compile(r"^[^\s{}.]+(\.[^\s{}.]+)*$")
+API_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+VALUELESS_OPERATORS = {"empty", "not_empty"}
+PATH_HELP = "A path into the BigCommerce record, such as email or billing_address.city."
+
+
+def check_path(value: str) -> str:
+    if not PATH_RE.match(value):
+        raise forms.ValidationError(
+            f"{value!r} is not a path: use names joined by dots, such as billing_address.email."
+        )
+    return value
+
+
+def check_api_name(value: str) -> str:
+    if not API_NAME_RE.match(value):
+        raise forms.ValidationError(
+            f"{value!r} is not a Salesforce API name (letters, digits and _, such as Email "
+            "or BigCommerce_ID__c)."
+        )
+    return value
+
+
+def parse_lookup(text: str) -> dict:
+    """`key = value` lines into a dict; blank lines are skipped."""
+    table = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, equals, value = line.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            raise forms.ValidationError(f"Line {number} is not “key = value”: {line.strip()}")
+        if key in table:
+            raise forms.ValidationError(f"Line {number} repeats the key {key!r}.")
+        table[key] = value.strip()
+    return table
+
+
+def lookup_lines(table: dict) -> str:
+    return "\n".join(f"{key} = {value}" for key, value in table.items())
+
+
+def parse_pairs(text: str) -> list[list[str]]:
+    """`source.path = TargetField` lines (or joined by +) into [[source, target], ...]."""
+    pairs = []
+    for part in re.split(r"[\n+]", text):
+        if not part.strip():
+            continue
+        source, equals, target = (s.strip() for s in part.partition("="))
+        if not (equals and source and target):
+            raise forms.ValidationError(f"“{part.strip()}” is not “source.path = TargetField”.")
+        check_path(source)
+        check_api_name(target)
+        pairs.append([source, target])
+    if not pairs:
+        raise forms.ValidationError("Give at least one pair, such as email = Email.")
+    return pairs
+
+
+class ObjectSettingForm(forms.ModelForm):
+    # Fields that only some source objects use.
+    ONLY_FOR = {
+        "order_target": {SourceObject.ORDER},
+        "variants_as_products": {SourceObject.PRODUCT},
+        "custom_price_book": {SourceObject.PRODUCT},
+        "category_parent_field": {SourceObject.CATEGORY},
+    }
+
+    class Meta:
+        model = ObjectSetting
+        fields = [
+            "enabled",
+            "direction",
+            "realtime",
+            "order_target",
+            "variants_as_products",
+            "custom_price_book",
+            "external_id_field",
+            "category_parent_field",
+            "on_delete",
+            "multiple_matches",
+            "condition_mode",
+            "condition_action",
+        ]
+        labels = {
+            "external_id_field": "External ID field",
+            "condition_mode": "Sync conditions must hold",
+            "condition_action": "Records that meet the conditions",
+            "multiple_matches": "When several Salesforce records match",
+            "on_delete": "When the record is deleted in BigCommerce",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, sources in self.ONLY_FOR.items():
+            if self.instance.source not in sources:
+                del self.fields[name]
+
+    def clean_external_id_field(self):
+        value = self.cleaned_data["external_id_field"].strip()
+        return check_api_name(value) if value else value
+
+    def clean_category_parent_field(self):
+        value = self.cleaned_data["category_parent_field"].strip()
+        return check_api_name(value) if value else value
+
+
+class SettingRuleForm(forms.ModelForm):
+    """A rule of one object setting; per-target rules also belong to one of its sObjects."""
+
+    per_target = True
+
+    def __init__(self, *args, setting: ObjectSetting, target_object: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.setting = setting
+        if self.per_target and not self.instance.pk:
+            self.instance.target_object = target_object
+        if not self.instance.pk:
+            self.initial.setdefault("position", self._next_position())
+
+    def _siblings(self):
+        rows = self._meta.model.objects.filter(setting=self.instance.setting)
+        if self.per_target:
+            rows = rows.filter(target_object=self.instance.target_object)
+        return rows.exclude(pk=self.instance.pk)
+
+    def _next_position(self) -> int:
+        last = self._siblings().order_by("-position").values_list("position", flat=True).first()
+        return 0 if last is None else last + 1
+
+
+class FieldMappingForm(SettingRuleForm):
+    lookup_table = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text="One “BigCommerce value = Salesforce value” per line, such as 2 = Activated.",
+    )
+
+    class Meta:
+        model = FieldMapping
+        fields = [
+            "target_field",
+            "kind",
+            "source",
+            "lookup_table",
+            "convert",
+            "default",
+            "required",
+            "position",
+        ]
+        labels = {"kind": "Filled from", "convert": "Conversion", "position": "Order"}
+        help_texts = {
+            "target_field": "The Salesforce field's API name, such as Email or Industry__c.",
+            "source": "A path such as billing_address.email (source field and lookup table), "
+            "the constant itself, or a template such as {first_name} {last_name}.",
+            "default": "Used when the value is empty.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].widget = forms.TextInput()
+        self.initial.setdefault("lookup_table", lookup_lines(self.instance.lookup or {}))
+
+    def clean_target_field(self):
+        target_field = check_api_name(self.cleaned_data["target_field"].strip())
+        if self._siblings().filter(target_field=target_field).exists():
+            raise forms.ValidationError(
+                f"{self.instance.target_object}.{target_field} already has a mapping."
+            )
+        return target_field
+
+    def clean_lookup_table(self):
+        return parse_lookup(self.cleaned_data["lookup_table"])
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, source = cleaned.get("kind"), cleaned.get("source", "").strip()
+        cleaned["source"] = source
+        if kind and "source" not in self.errors:
+            self._check_source(kind, source)
+        if (
+            kind == "lookup"
+            and not cleaned.get("lookup_table")
+            and "lookup_table" not in self.errors
+        ):
+            self.add_error("lookup_table", "A lookup table needs at least one line.")
+        self.instance.lookup = cleaned.get("lookup_table") or {}
+        self._check_conversion(cleaned)
+        return cleaned
+
+    def _check_source(self, kind: str, source: str) -> None:
+        if not source:
+            self.add_error("source", "This is needed for the chosen kind.")
+        elif kind in ("field", "lookup"):
+            self._add_errors_of("source", check_path, source)
+        elif kind == "template":
+            self._add_errors_of("source", check_template, source)
+
+    def _check_conversion(self, cleaned: dict) -> None:
+        convert = cleaned.get("convert")
+        if not convert:
+            return
+        checks = [("default", cleaned.get("default"))]
+        if cleaned.get("kind") == "constant":
+            checks.append(("source", cleaned.get("source")))
+        for name, value in checks:
+            if value and name not in self.errors:
+                self._add_errors_of(name, _convertible, convert, value)
+
+    def _add_errors_of(self, name: str, check, *args) -> None:
+        try:
+            check(*args)
+        except forms.ValidationError as exc:
+            self.add_error(name, exc)
+
+
+def check_template(template: str) -> None:
+    for path in TEMPLATE_FIELD.findall(template):
+        check_path(path.strip())
+    if re.search(r"[{}]", TEMPLATE_FIELD.sub("", template)):
+        raise forms.ValidationError("Each { needs its }, with a path between them.")
+
+
+def _convertible(convert: str, value: str) -> None:
+    try:
+        CONVERTERS[convert](value)
+    except ConversionError as exc:
+        raise forms.ValidationError(f"The {convert} conversion fails on this: {exc}.") from exc
+
+
+class ConditionFieldsMixin:
+    """Path, operator and value, as sync conditions and record type rules have them."""
+
+    def clean_path(self):
+        return check_path(self.cleaned_data["path"].strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        operator, value = cleaned.get("operator"), cleaned.get("value", "")
+        if operator and operator not in VALUELESS_OPERATORS and not value.strip():
+            self.add_error("value", "This operator compares with a value.")
+        return cleaned
+
+
+class RecordTypeMappingForm(ConditionFieldsMixin, SettingRuleForm):
+    class Meta:
+        model = RecordTypeMapping
+        fields = ["path", "operator", "value", "record_type", "position"]
+        labels = {"path": "When", "record_type": "Record type", "position": "Order"}
+        help_texts = {"path": PATH_HELP, "value": "For “in”, separate the values by commas."}
+
+    def clean_record_type(self):
+        return check_api_name(self.cleaned_data["record_type"].strip())
+
+
+class MatchingRuleForm(SettingRuleForm):
+    pairs = forms.CharField(
+        label="Equal fields",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="One “source.path = TargetField” per line; all must be equal to match, "
+        "such as email = Email and last_name = LastName.",
+    )
+
+    class Meta:
+        model = MatchingRule
+        fields = ["pairs", "position"]
+        labels = {"position": "Order"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pairs = self.instance.fields or []
+        self.initial.setdefault("pairs", "\n".join(f"{s} = {t}" for s, t in pairs))
+
+    def clean_pairs(self):
+        pairs = parse_pairs(self.cleaned_data["pairs"])
+        self.instance.fields = pairs
+        return pairs
+
+
+class SyncConditionForm(ConditionFieldsMixin, SettingRuleForm):
+    per_target = False
+
+    class Meta:
+        model = SyncCondition
+        fields = ["direction", "path", "operator", "value", "position"]
+        labels = {"position": "Order"}
+        help_texts = {"path": PATH_HELP, "value": "For “in”, separate the values by commas."}
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    model: type
+    form: type
+    title: str
+    per_target: bool = True
+
+
+RULE_KINDS = {
+    "fields": RuleKind(FieldMapping, FieldMappingForm, "field mapping"),
+    "record-types": RuleKind(RecordTypeMapping, RecordTypeMappingForm, "record type rule"),
+    "matching-rules": RuleKind(MatchingRule, MatchingRuleForm, "matching rule"),
+    "conditions": RuleKind(SyncCondition, SyncConditionForm, "sync condition", per_target=False),
+}
+
+
+class PreviewForm(forms.Form):
+    target = forms.ChoiceField(label="Show it as")
+    record = forms.CharField(
+        label="BigCommerce record (JSON)",
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text='Paste a record as the API returns it; a {"data": …} answer is unwrapped.',
+    )
+
+    def __init__(self, *args, targets: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(t, t) for t in targets]
+
+    def clean_record(self):
+        try:
+            record = json.loads(self.cleaned_data["record"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"This is not JSON: {exc}.") from exc
+        if isinstance(record, dict) and "data" in record:
+            record = record["data"]
+        if isinstance(record, list):
+            record = record[0] if record else None
+        if not isinstance(record, dict):
+            raise forms.ValidationError("Paste one record: a JSON object, {…}.")
+        return record
