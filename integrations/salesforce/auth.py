@@ -167,6 +167,8 @@ def _refuse(response: requests.Response) -> NoReturn:
     try:
         body = response.json()
     except ValueError:
+        body = None
+    if not isinstance(body, dict):  # a gateway's error page, or a REST-style error list
         body = {"error": f"HTTP {response.status_code}", "error_description": response.text[:300]}
     code = str(body.get("error", ""))
     message = f"{code}: {body.get('error_description', '')}".strip(": ")

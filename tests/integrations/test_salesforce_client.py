@@ -140,6 +140,42 @@ def test_invalid_grant_marks_the_org_for_reconnection(db):
 
 
 @responses.activate
+def test_a_token_endpoint_answering_an_error_list_is_a_readable_error(db):
+    org = make_org("Down", login_url=LOGIN, auth_flow=AuthFlow.WEB_SERVER, refresh_token="R1")
+    responses.post(
+        f"{LOGIN}/services/oauth2/token",
+        status=503,
+        json=[{"errorCode": "SERVER_UNAVAILABLE", "message": "Try again later"}],
+    )
+    with pytest.raises(errors.TransientError, match="HTTP 503.*SERVER_UNAVAILABLE"):
+        auth.renew_token(org)
+
+
+@responses.activate
+def test_records_are_deleted_in_collections_and_one_already_gone_counts_as_deleted(client):
+    responses.delete(
+        f"{DATA}/composite/sobjects",
+        json=[
+            {"id": "003A", "success": True, "errors": []},
+            {
+                "id": "003B",
+                "success": False,
+                "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted"}],
+            },
+            {
+                "id": "003C",
+                "success": False,
+                "errors": [{"statusCode": "INSUFFICIENT_ACCESS", "message": "no access"}],
+            },
+        ],
+        match=[matchers.query_param_matcher({"ids": "003A,003B,003C", "allOrNone": "false"})],
+    )
+    results = client.delete_many(["003A", "003B", "003C"])
+    assert [r.ok for r in results] == [True, True, False]
+    assert results[2].error.code == "INSUFFICIENT_ACCESS"
+
+
+@responses.activate
 def test_the_jwt_flow_sends_a_signed_assertion(db):
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
