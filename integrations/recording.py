@@ -1,7 +1,8 @@
 """Every call a client makes is recorded, so a sync log row can show the calls behind it.
 
-`recording()` opens a scope (e.g. one record's sync); the clients append a `Call` to the open
-scope. Bodies are kept with secrets masked and truncated.
+`recording()` opens a scope (a run's page, one object's writes); the clients append a `Call` to
+every open scope, so nested scopes each see their calls. Bodies are kept with secrets masked and
+truncated.
 """
 
 import contextvars
@@ -19,7 +20,7 @@ SECRET_KEYS = re.compile(
 SECRET_HEADERS = {"x-auth-token", "authorization", "cookie"}
 MASKED = "••••"
 
-_scope: contextvars.ContextVar[list | None] = contextvars.ContextVar("api_calls", default=None)
+_scopes: contextvars.ContextVar[tuple] = contextvars.ContextVar("api_calls", default=())
 
 
 @dataclass
@@ -44,16 +45,15 @@ class Call:
 def recording():
     """Collect the calls made inside the block; yields the list they are appended to."""
     calls: list[Call] = []
-    token = _scope.set(calls)
+    token = _scopes.set((*_scopes.get(), calls))
     try:
         yield calls
     finally:
-        _scope.reset(token)
+        _scopes.reset(token)
 
 
 def record(call: Call) -> None:
-    calls = _scope.get()
-    if calls is not None:
+    for calls in _scopes.get():
         calls.append(call)
 
 

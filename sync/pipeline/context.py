@@ -93,6 +93,18 @@ class Context:
         name = setting.external_id_field
         return name if name and name in self.fields_of(sobject) else ""
 
+    def may_match(self, sobject: str, ext_field: str) -> bool:
+        """Whether matching rules can find anything: with an external ID field, only records
+        without one can be adopted, and an org without such records needs no matching query."""
+        if not ext_field:
+            return True
+
+        def any_unclaimed():
+            soql = f"SELECT Id FROM {sobject} WHERE {ext_field} = null LIMIT 1"  # noqa: S608
+            return any(True for _ in self.sf.query(soql))
+
+        return self._once(("unclaimed", sobject), any_unclaimed)
+
     @cached_property
     def standard_pricebook_id(self) -> str:
         rows = list(self.sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true"))

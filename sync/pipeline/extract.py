@@ -14,7 +14,7 @@ from integrations.bigcommerce.client import MAX_PAGE_SIZE
 ORDER_INCLUDES = {"include": "consignments.line_items", "consignment_structure": "object"}
 CUSTOMER_INCLUDES = {"include": "addresses,attributes"}
 PRODUCT_INCLUDES = {"include": "variants,custom_fields"}
-ID_CHUNK = 50  # ids per `id:in` filter: keeps URLs short
+ID_CHUNK = 250  # ids per `id:in` filter: a full page, in a URL of a few kilobytes
 
 
 # --- customers ------------------------------------------------------------------------------------
@@ -110,6 +110,28 @@ def refund_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
 
 def refunds_by_id(bc, ids) -> list[dict]:
     return _by_ids(bc, "v3/orders/payment_actions/refunds", "id:in", ids)
+
+
+# --- counts, for a run's progress ------------------------------------------------------------
+V3_COUNTABLE = {
+    "customer": ("v3/customers", "date_modified:min"),
+    "product": ("v3/catalog/products", "date_modified:min"),
+    "category": ("v3/catalog/trees/categories", None),
+    "refund": ("v3/orders/payment_actions/refunds", "created:min"),
+}
+
+
+def count(bc, source: str, since: datetime | None = None) -> int | None:
+    """How many records a batch import will read: one small call, or None if unknown."""
+    if source == "order":
+        params = {"min_date_modified": dates.v2(since)} if since else {}
+        return (bc.get("v2/orders/count", **params) or {}).get("count")
+    if source not in V3_COUNTABLE:
+        return None
+    path, date_filter = V3_COUNTABLE[source]
+    params = {date_filter: dates.v3(since)} if since and date_filter else {}
+    body = bc.get(path, limit=1, **params) or {}
+    return ((body.get("meta") or {}).get("pagination") or {}).get("total")
 
 
 # --- metafields -----------------------------------------------------------------------------------

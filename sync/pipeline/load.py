@@ -1,15 +1,18 @@
 """The match and load stages for one sObject: identity map, matching rules, batched writes.
 
-A Write is one Salesforce record for one source record. `write_records()` finds its target (the
-identity map first, then the matching rules for records never linked), skips it when the values are the
-ones last written, and writes the rest in batches: upsert by external ID where the object has
-the field (a retry can never make a twin), else update by Id and create what matched nothing.
+A Write is one Salesforce record for one source record. `write_records()` finds its target
+(the identity map first, then the matching rules for records never linked), skips it when the
+values are the ones last written, and writes the rest in batches: upsert by external ID where
+the object has the field (a retry can never make a twin), else update by Id and create what
+matched nothing.
 Successes are linked in the identity map with the hash of the values written.
 """
 
 from dataclasses import dataclass, field
 
+from connector.locks import LockTimeout, cache_lock
 from integrations import errors
+from integrations.recording import recording
 from sync import identity
 from sync.pipeline import matching
 
@@ -19,6 +22,19 @@ CREATE_ONLY = {
     "OrderItem": {"OrderId", "PricebookEntryId", "Product2Id"},
     "OpportunityLineItem": {"OpportunityId", "PricebookEntryId", "Product2Id"},
 }
+
+
+# Children whose writes lock their parent row in Salesforce (UNABLE_TO_LOCK_ROW when two
+# workers write children of one Account at once): written sorted by parent, one writer at a time.
+PARENT_LOOKUPS = {
+    "Contact": "AccountId",
+    "Order": "AccountId",
+    "Opportunity": "AccountId",
+    "Case": "AccountId",
+    "OrderItem": "OrderId",
+    "OpportunityLineItem": "OpportunityId",
+}
+LOCK_SECONDS = 300
 
 
 @dataclass
@@ -36,6 +52,7 @@ class Write:
     created: bool = False
     unchanged: bool = False
     error: errors.APIError | None = None
+    calls: list = field(default_factory=list)  # the calls that matched and wrote it
 
     @property
     def ok(self) -> bool:
@@ -59,14 +76,16 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
             w.target_id = link.target_id
             w.unchanged = not w.force and link.values_hash == w.hash
     ext_field = ctx.external_id_field(setting, sobject) if any(w.key for w in writes) else ""
-    unlinked = [w for w in writes if w.target_id is None and w.match_record is not None]
-    matching.find(ctx, setting, sobject, source_type, unlinked, rules, ext_field)
-    pending = [w for w in writes if w.ok and not w.unchanged]
-    if ext_field:
-        _upsert(ctx, sobject, ext_field, pending)
-    else:
-        _update(ctx, sobject, [w for w in pending if w.target_id])
-        _create(ctx, sobject, [w for w in pending if not w.target_id])
+    with recording() as calls:
+        unlinked = [w for w in writes if w.target_id is None and w.match_record is not None]
+        if unlinked and ctx.may_match(sobject, ext_field):
+            matching.find(ctx, setting, sobject, source_type, unlinked, rules, ext_field)
+        pending = [w for w in writes if w.ok and not w.unchanged]
+        if pending:
+            _send_by_parent(ctx, sobject, ext_field, pending)
+    for w in writes:
+        if not w.unchanged:
+            w.calls = calls
     written = [w for w in pending if w.ok]
     identity.save_links(
         ctx.store,
@@ -74,6 +93,31 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
         sobject,
         [(w.source_id, w.target_id, w.hash if w.settled else "") for w in written],
     )
+
+
+def _send(ctx, sobject, ext_field, pending) -> None:
+    if ext_field:
+        _upsert(ctx, sobject, ext_field, pending)
+    else:
+        _update(ctx, sobject, [w for w in pending if w.target_id])
+        _create(ctx, sobject, [w for w in pending if not w.target_id])
+
+
+def _send_by_parent(ctx, sobject, ext_field, pending) -> None:
+    """Children sorted by parent, and one worker at a time per org and child object."""
+    parent = PARENT_LOOKUPS.get(sobject)
+    if parent is None:
+        _send(ctx, sobject, ext_field, pending)
+        return
+    pending.sort(key=lambda w: str(w.values.get(parent) or w.create_only.get(parent) or ""))
+    name = f"salesforce-children:{ctx.store.salesforce_org_id}:{sobject}"
+    try:
+        with cache_lock(name, hold_seconds=LOCK_SECONDS, wait_seconds=LOCK_SECONDS):
+            _send(ctx, sobject, ext_field, pending)
+    except LockTimeout as exc:
+        busy = errors.TransientError(f"Another worker kept writing {sobject}: {exc}")
+        for w in pending:
+            w.error = w.error or busy
 
 
 def _upsert(ctx, sobject, ext_field, writes) -> None:

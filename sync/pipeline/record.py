@@ -1,5 +1,6 @@
 """The record stage: one log row per record and attempt, and the run's counters."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +31,7 @@ class RecordOutcome:
     error: errors.APIError | None = None
     modified_at: datetime | None = None
     message: str = ""
+    calls: list = field(default_factory=list)  # the calls its writes made
 
     @property
     def retryable(self) -> bool:
@@ -44,11 +46,19 @@ def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, 
     for sobject, w in writes:
         values.setdefault(sobject, []).append(w.values)
     values = {sobject: rows[0] if len(rows) == 1 else rows for sobject, rows in values.items()}
+    calls = list({id(call): call for _, w in writes for call in w.calls}.values())
     failed = next(((sobject, w) for sobject, w in writes if not w.ok), None)
     if failed:
         sobject, w = failed
         return RecordOutcome(
-            source, source_id, Outcome.FAILED, sobject, w.target_id or "", values, w.error
+            source,
+            source_id,
+            Outcome.FAILED,
+            sobject,
+            w.target_id or "",
+            values,
+            w.error,
+            calls=calls,
         )
     main_object, main_write = next(
         ((sobject, w) for sobject, w in writes if sobject == main), writes[-1]
@@ -60,7 +70,7 @@ def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, 
     else:
         outcome = Outcome.UPDATED
     return RecordOutcome(
-        source, source_id, outcome, main_object, main_write.target_id or "", values
+        source, source_id, outcome, main_object, main_write.target_id or "", values, calls=calls
     )
 
 
@@ -68,19 +78,34 @@ def failed(source: str, source_id: str, error: errors.APIError) -> RecordOutcome
     return RecordOutcome(source, source_id, Outcome.FAILED, error=error)
 
 
-def save(store, run: SyncRun | None, outcomes: list[RecordOutcome], calls) -> None:
-    """Write the log rows of a page and add them to the run's counters."""
-    summary = [_summary(call) for call in calls]
-    full = [call.as_dict() for call in calls]
+def save(store, run: SyncRun | None, outcomes: list[RecordOutcome], calls, shared=()) -> None:
+    """Write the log rows of a batch and add them to the run's counters.
+
+    `calls` are all the batch's calls, for the counters. Each row shows the `shared` calls (those
+    that read the batch) and the calls that matched and wrote it: in full (masked bodies) when
+    it failed; method, path, status and timing otherwise.
+    """
+    shown = {}
     attempts = _attempts(store, run, outcomes)
     SyncLogEntry.objects.bulk_create(
         [
-            _entry(store, run, outcome, full if outcome.error else summary, attempts)
+            _entry(store, run, outcome, _shown(shown, [*shared, *outcome.calls], outcome), attempts)
             for outcome in outcomes
         ]
     )
     if run is not None:
         _count(run, outcomes, calls)
+
+
+def _shown(cache: dict, calls, outcome) -> list[dict]:
+    full = outcome.error is not None
+    shown = []
+    for call in calls:
+        key = (id(call), full)
+        if key not in cache:
+            cache[key] = call.as_dict() if full else _summary(call)
+        shown.append(cache[key])
+    return shown
 
 
 def _entry(store, run, outcome: RecordOutcome, calls, attempts) -> SyncLogEntry:
@@ -137,16 +162,11 @@ def _count(run: SyncRun, outcomes, calls) -> None:
     """Counters count the run's own object; records imported first (an order's customer) are
     logged under the run but not counted."""
     own = [outcome for outcome in outcomes if outcome.source == run.source]
-    changes = {"seen": F("seen") + len(own)}
-    for outcome in own:
-        name = COUNTERS[outcome.outcome]
-        changes[name] = changes.get(name, F(name)) + 1
-    by_system = {"bigcommerce": 0, "salesforce": 0}
-    for call in calls:
-        system = call.system.lower()
-        by_system[system] = by_system.get(system, 0) + 1
-    if by_system["bigcommerce"]:
-        changes["bigcommerce_calls"] = F("bigcommerce_calls") + by_system["bigcommerce"]
-    if by_system["salesforce"]:
-        changes["salesforce_calls"] = F("salesforce_calls") + by_system["salesforce"]
-    SyncRun.objects.filter(pk=run.pk).update(**changes)
+    counts = Counter(COUNTERS[outcome.outcome] for outcome in own)
+    counts["seen"] = len(own)
+    systems = Counter(call.system.lower() for call in calls)
+    counts["bigcommerce_calls"] = systems["bigcommerce"]
+    counts["salesforce_calls"] = systems["salesforce"]
+    changes = {name: F(name) + n for name, n in counts.items() if n}
+    if changes:
+        SyncRun.objects.filter(pk=run.pk).update(**changes)

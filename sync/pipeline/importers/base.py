@@ -43,9 +43,12 @@ class Importer:
         records = [with_derived_fields(self.source, self.derive(r)) for r in records]
         if self.ctx.uses_metafields(self.setting):
             extract.attach_metafields(self.ctx.bc, self.source, records)
-        skipped = [r for r in records if not self.ctx.passes(self.setting, r)]
-        passed = [r for r in records if self.ctx.passes(self.setting, r)]
-        outcomes = [self.skipped(r) for r in skipped]
+        passed, outcomes = [], []
+        for record in records:
+            if self.ctx.passes(self.setting, record):
+                passed.append(record)
+            else:
+                outcomes.append(self.skipped(record))
         outcomes += self.load(passed) if passed else []
         by_id = {self.source_id(r): r for r in records}
         for outcome in outcomes:
@@ -95,7 +98,7 @@ class Importer:
             writes = []
             for p in alive:
                 extra = lookups(p, dict(done[p.unit_id])) if lookups else {}
-                write = self.write_for(p, sobject, extra)
+                write = self.write_for(p, sobject, extra, done[p.unit_id])
                 writes.append(write)
                 done[p.unit_id].append((sobject, write))
             write_records(
@@ -112,7 +115,8 @@ class Importer:
     def matching_rules(self, sobject: str) -> list:
         return self.ctx.matching_rules(self.setting, sobject)
 
-    def write_for(self, p: Prepared, sobject: str, extra: dict) -> Write:
+    def write_for(self, p: Prepared, sobject: str, extra: dict, written: list) -> Write:
+        """The Write of one unit's sObject; `written` holds its (sObject, Write)s so far."""
         create_only = CREATE_ONLY.get(sobject, set())
         return Write(
             p.unit_id,

@@ -175,11 +175,12 @@ class ProductImporter(Importer):
             return [[["Product2Id", "Product2Id"], ["Pricebook2Id", "Pricebook2Id"]]]
         return super().matching_rules(sobject)
 
-    def write_for(self, p, sobject, extra):
-        write = super().write_for(p, sobject, extra)
+    def write_for(self, p, sobject, extra, written):
+        write = super().write_for(p, sobject, extra, written)
         if sobject == "PricebookEntry":
             write.key = ""  # price book entries have no external ID: matched by product
-            write.match_record = extra
+            product_is_new = any(w.created for name, w in written if name == "Product2")
+            write.match_record = None if product_is_new else extra
         return write
 
 
