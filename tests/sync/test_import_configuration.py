@@ -147,3 +147,11 @@ def test_a_cancelled_run_stops_before_its_next_page(demo):
     run = runner.execute(run)
     assert run.status == SyncRun.Status.CANCELLED and run.watermark_to is None
     assert salesforce("Order") == []
+
+
+def test_a_paused_store_imports_nothing(demo):
+    demo.store.is_active = False
+    demo.store.save()
+    run = import_now(demo.store, "customer")
+    assert run.status == SyncRun.Status.CANCELLED and "paused" in run.error
+    assert salesforce("Contact") == []

@@ -40,12 +40,21 @@ def test_importing_the_demo_store_twice_creates_once_and_then_writes_nothing(dem
 def test_a_changed_customer_is_updated_and_only_it(demo):
     import_now(demo.store, "customer")
     bigcommerce(demo.store).call(
-        "PUT", "v3/customers", json=[{"id": 3, "first_name": "Renamed", "last_name": "Person"}]
+        "PUT", "v3/customers", json=[{"id": 3, "email": "moved@example.com"}]
     )
     again = import_now(demo.store, "customer")
     assert (again.created, again.updated, again.unchanged) == (0, 1, 24)
     contact = next(c for c in salesforce("Contact") if c["BigCommerce_ID__c"].endswith(":3"))
-    assert (contact["FirstName"], contact["LastName"]) == ("Renamed", "Person")
+    assert contact["Email"] == "moved@example.com"
+    row = SyncLogEntry.objects.get(run=again, source_id="3")
+    assert row.outcome == Outcome.UPDATED and row.target_id == contact["Id"]
+    paths = [(call["method"], call["path"]) for call in row.calls]
+    assert ("GET", "/sandbox/bigcommerce/stores/demo0sandbox/v3/customers") in [
+        (method, path.split("?")[0]) for method, path in paths
+    ]
+    assert any(method == "PATCH" and "/Contact/" in path for method, path in paths)
+    assert not any("/Account/" in path for _, path in paths)  # the Account did not change
+    assert all("request_body" not in call for call in row.calls)
 
 
 def test_an_order_status_change_reaches_the_activated_order(demo):

@@ -1,0 +1,255 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
+import pytest
+
+from logs.models import Outcome, SyncLogEntry
+from sync.models import IdentityLink, SyncRun
+from sync.tasks import run_import
+
+pytestmark = pytest.mark.django_db
+
+
+def make_run(store, **fields):
+    fields = {"source": "customer", "kind": SyncRun.Kind.FULL, **fields}
+    return SyncRun.objects.create(store=store, **fields)
+
+
+def log(store, run, source_id, outcome, **fields):
+    return SyncLogEntry.objects.create(
+        store=store, run=run, source=run.source, source_id=source_id, outcome=outcome, **fields
+    )
+
+
+@pytest.fixture
+def enqueued(django_capture_on_commit_callbacks):
+    """Collects the ids of the runs whose task is enqueued, which happens only on commit."""
+
+    @contextmanager
+    def capture():
+        run_ids = []
+        with (
+            patch.object(run_import, "delay") as delay,
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+        ):
+            yield run_ids
+        assert not delay.called, "enqueued before the transaction committed"
+        for callback in callbacks:
+            callback()
+        run_ids.extend(call.args[0] for call in delay.call_args_list)
+
+    return capture
+
+
+def test_an_operator_starts_an_import_and_its_task_is_enqueued_on_commit(
+    client_for, oscar, store_a, enqueued
+):
+    client = client_for(oscar)
+    with enqueued() as run_ids:
+        response = client.post(
+            f"/stores/{store_a.pk}/runs/start/", {"source": "customer", "kind": "full"}
+        )
+    run = SyncRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/stores/{store_a.pk}/runs/{run.pk}/"
+    assert (run.store, run.source, run.kind, run.status) == (store_a, "customer", "full", "queued")
+    assert (run.trigger, run.requested_by) == ("manual", oscar)
+    assert run_ids == [run.pk]
+
+
+def test_a_second_full_import_while_one_is_active_is_refused_with_a_message(
+    client_for, oscar, store_a
+):
+    make_run(store_a, status=SyncRun.Status.RUNNING)
+    response = client_for(oscar).post(
+        f"/stores/{store_a.pk}/runs/start/", {"source": "customer", "kind": "full"}, follow=True
+    )
+    assert "already queued or running" in response.content.decode()
+    assert SyncRun.objects.count() == 1
+
+
+def test_an_unknown_object_is_not_started(client_for, oscar, store_a):
+    response = client_for(oscar).post(
+        f"/stores/{store_a.pk}/runs/start/", {"source": "invoice", "kind": "full"}, follow=True
+    )
+    assert "Not started" in response.content.decode()
+    assert not SyncRun.objects.exists()
+
+
+def test_the_runs_page_lists_the_stores_runs_with_counts_and_who_started_them(
+    client_for, victor, oscar, store_a, store_b
+):
+    make_run(store_a, requested_by=oscar, created=12, failed=3, seen=15, expected=40)
+    make_run(store_b, source="order")
+    page = client_for(victor).get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert "12 · 0 · 0 · 0 · " in page
+    assert "15 / 40" in page
+    assert "oscar" in page
+    assert "order" not in page.split('id="run-table"')[1]
+
+
+def test_a_viewer_reads_runs_but_sees_no_import_form(client_for, victor, store_a):
+    page = client_for(victor).get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert 'id="import-objects"' not in page
+
+
+def test_cancelling_a_queued_run_cancels_it(client_for, oscar, store_a):
+    run = make_run(store_a)
+    response = client_for(oscar).post(f"/stores/{store_a.pk}/runs/{run.pk}/cancel/", follow=True)
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.CANCELLED
+    assert "Run cancelled." in response.content.decode()
+
+
+def test_cancelling_a_running_run_asks_it_to_stop(client_for, oscar, store_a):
+    run = make_run(store_a, status=SyncRun.Status.RUNNING)
+    client_for(oscar).post(f"/stores/{store_a.pk}/runs/{run.pk}/cancel/")
+    run.refresh_from_db()
+    assert (run.status, run.cancel_requested) == (SyncRun.Status.RUNNING, True)
+
+
+def test_resync_failed_starts_a_run_of_exactly_the_failed_records(
+    client_for, oscar, store_a, enqueued
+):
+    run = make_run(store_a, status=SyncRun.Status.SUCCEEDED, failed=2)
+    log(store_a, run, "1", Outcome.FAILED)
+    log(store_a, run, "2", Outcome.CREATED)
+    log(store_a, run, "3", Outcome.FAILED)
+    log(store_a, run, "3", Outcome.UPDATED)  # failed, then passed on a later attempt
+    log(store_a, run, "4", Outcome.FAILED)
+    with enqueued() as run_ids:
+        response = client_for(oscar).post(f"/stores/{store_a.pk}/runs/{run.pk}/resync-failed/")
+    resync = SyncRun.objects.exclude(pk=run.pk).get()
+    assert response.url == f"/stores/{store_a.pk}/runs/{resync.pk}/"
+    assert resync.kind == SyncRun.Kind.RESYNC
+    assert resync.source_ids == ["1", "4"]
+    assert run_ids == [resync.pk]
+
+
+def test_the_run_page_shows_counters_error_and_its_log_rows(client_for, victor, store_a):
+    run = make_run(store_a, status=SyncRun.Status.FAILED, failed=1, error="Org API limit reached")
+    log(store_a, run, "77", Outcome.FAILED, error_code="REQUIRED_FIELD_MISSING")
+    other = make_run(store_a, source="order", status=SyncRun.Status.SUCCEEDED)
+    log(store_a, other, "88", Outcome.CREATED)
+    page = client_for(victor).get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
+    assert "Org API limit reached" in page
+    assert "REQUIRED_FIELD_MISSING" in page
+    assert "<code>77</code>" in page
+    assert "<code>88</code>" not in page
+    assert "Re-sync failed records" not in page  # a viewer has no buttons
+
+
+def test_an_active_run_page_refreshes_from_its_progress_endpoint(client_for, victor, store_a):
+    run = make_run(store_a, status=SyncRun.Status.RUNNING, seen=250, expected=1000)
+    client = client_for(victor)
+    page = client.get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
+    assert f"/stores/{store_a.pk}/runs/{run.pk}/progress/" in page
+    progress = client.get(f"/stores/{store_a.pk}/runs/{run.pk}/progress/").json()
+    assert progress["status"] == "running"
+    assert progress["active"] is True
+    assert (progress["seen"], progress["expected"]) == (250, 1000)
+
+
+def test_the_run_log_pages_by_id_without_page_numbers(client_for, victor, store_a):
+    run = make_run(store_a)
+    for source_id in range(60):
+        log(store_a, run, str(source_id), Outcome.CREATED)
+    client = client_for(victor)
+    first = client.get(f"/stores/{store_a.pk}/runs/{run.pk}/").context["entries"]
+    assert [e.source_id for e in first.rows[:2]] == ["59", "58"]
+    assert first.newer is None
+    second = client.get(f"/stores/{store_a.pk}/runs/{run.pk}/?before={first.older}")
+    rows = second.context["entries"].rows
+    assert [e.source_id for e in rows] == [str(i) for i in range(9, -1, -1)]
+    assert second.context["entries"].older is None
+    assert second.context["entries"].newer == rows[0].pk
+
+
+def test_a_viewer_may_not_start_cancel_or_resync(client_for, victor, store_a):
+    run = make_run(store_a, failed=1)
+    client = client_for(victor)
+    posts = [
+        (f"/stores/{store_a.pk}/runs/start/", {"source": "customer", "kind": "full"}),
+        (f"/stores/{store_a.pk}/runs/{run.pk}/cancel/", {}),
+        (f"/stores/{store_a.pk}/runs/{run.pk}/resync-failed/", {}),
+        (f"/stores/{store_a.pk}/records/import/", {"source": "customer", "source_id": "5"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.QUEUED
+    assert SyncRun.objects.count() == 1
+
+
+def test_another_stores_runs_are_404(client_for, bob, store_a, store_b):
+    run = make_run(store_a)
+    client = client_for(bob)
+    assert client.get(f"/stores/{store_a.pk}/runs/").status_code == 404
+    assert client.get(f"/stores/{store_a.pk}/runs/{run.pk}/").status_code == 404
+    assert client.get(f"/stores/{store_b.pk}/runs/{run.pk}/").status_code == 404
+    assert client.post(f"/stores/{store_b.pk}/runs/{run.pk}/cancel/").status_code == 404
+
+
+def test_importing_a_record_by_id_queues_a_run_of_that_record(client_for, oscar, store_a):
+    response = client_for(oscar).post(
+        f"/stores/{store_a.pk}/records/import/", {"source": "order", "source_id": " 1042 "}
+    )
+    run = SyncRun.objects.get()
+    assert response.url == f"/stores/{store_a.pk}/runs/{run.pk}/"
+    assert (run.source, run.kind, run.source_ids) == ("order", SyncRun.Kind.RECORDS, ["1042"])
+
+
+def test_the_records_page_lists_the_identity_map_with_a_filter(client_for, oscar, store_a, store_b):
+    IdentityLink.objects.create(
+        store=store_a,
+        source_type="customer",
+        source_id="5",
+        target_object="Contact",
+        target_id="003000000000005AAA",
+    )
+    IdentityLink.objects.create(
+        store=store_a,
+        source_type="product",
+        source_id="9",
+        target_object="Product2",
+        target_id="01t000000000009AAA",
+    )
+    IdentityLink.objects.create(
+        store=store_b,
+        source_type="customer",
+        source_id="6",
+        target_object="Contact",
+        target_id="003000000000006AAA",
+    )
+    client = client_for(oscar)
+    page = client.get("/records/").content.decode()
+    assert "003000000000005AAA" in page
+    assert "01t000000000009AAA" in page
+    assert "003000000000006AAA" not in page
+    assert "Import again" in page
+    filtered = client.get("/records/", {"record_id": "01t000000000009AAA"}).content.decode()
+    assert "01t000000000009AAA" in filtered
+    assert "003000000000005AAA" not in filtered
+    by_object = client.get("/records/", {"store": store_a.pk, "source_type": "customer"})
+    assert [link.source_id for link in by_object.context["links"].rows] == ["5"]
+
+
+def test_a_viewer_sees_records_without_import_buttons(client_for, victor, store_a):
+    IdentityLink.objects.create(
+        store=store_a,
+        source_type="customer",
+        source_id="5",
+        target_object="Contact",
+        target_id="003000000000005AAA",
+    )
+    page = client_for(victor).get("/records/").content.decode()
+    assert "003000000000005AAA" in page
+    assert "Import again" not in page
+
+
+def test_the_store_page_links_runs_logs_records_and_schedules(client_for, victor, store_a):
+    page = client_for(victor).get(f"/stores/{store_a.pk}/").content.decode()
+    assert f'href="/stores/{store_a.pk}/runs/"' in page
+    assert f'href="/logs/?store={store_a.pk}"' in page
+    assert f'href="/records/?store={store_a.pk}"' in page
+    assert f'href="/stores/{store_a.pk}/schedules/"' in page
