@@ -4,15 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from connector import views
-from logs import views as log_views
-from sync import views as sync_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/workers/check/", views.check_workers, name="check_workers"),
-    path("records/", sync_views.record_list, name="record_list"),
-    path("logs/", log_views.log_list, name="log_list"),
+    path("", include("sync.urls")),
+    path("", include("logs.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("connector.api_router")),

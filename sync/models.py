@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from mappings.models import SourceObject
 
 
 class WorkerHeartbeat(models.Model):
@@ -105,3 +108,51 @@ class SyncRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.source} for {self.store} ({self.status})"
+
+
+class ImportSchedule(models.Model):
+    """An import of one object of a store that beat starts every `every_minutes` minutes.
+
+    sync/schedules.py keeps a django-celery-beat PeriodicTask in step with each schedule; the
+    task starts a run and skips its turn when an import of the object is still active.
+    """
+
+    class Kind(models.TextChoices):
+        FULL = SyncRun.Kind.FULL.value, SyncRun.Kind.FULL.label
+        INCREMENTAL = SyncRun.Kind.INCREMENTAL.value, SyncRun.Kind.INCREMENTAL.label
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="schedules")
+    source = models.CharField(max_length=16, choices=SourceObject.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREMENTAL)
+    every_minutes = models.PositiveIntegerField(
+        "every (minutes)",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+        help_text="From 5 minutes to a week (10080). A day is 1440.",
+    )
+    enabled = models.BooleanField(default=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_run = models.ForeignKey(
+        SyncRun, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "source", "kind"], name="one_import_schedule_per_object_and_kind"
+            )
+        ]
+
+    def __str__(self):
+        every = f"every {self.every_minutes} min"
+        return f"{self.get_kind_display()} of {self.get_source_display()} for {self.store} {every}"

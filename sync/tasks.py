@@ -16,3 +16,10 @@ def record_heartbeat(queue, sent_at, source):
 @shared_task
 def run_import(run_id):
     runs.execute_run(run_id)
+
+
+@shared_task
+def run_scheduled_import(schedule_id):
+    from sync import schedules
+
+    schedules.run_scheduled_import(schedule_id)

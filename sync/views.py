@@ -1,8 +1,208 @@
-from django.shortcuts import render
+"""Console pages of a store's sync: runs, the identity map, and scheduled imports.
 
+Views only check access, validate input and call sync.runs, logs.resync or sync.schedules.
+None of them calls BigCommerce or Salesforce: runs are queued for the worker.
+"""
+
+from functools import partial
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from connector.paging import keyset_page
+from logs.models import SyncLogEntry
+from logs.resync import resync_failed, resync_record
+from mappings.models import SourceObject
 from stores import access
+from stores.models import Role
+from sync import schedules
+from sync.forms import ImportForm, RecordFilterForm, RecordImportForm, ScheduleForm
+from sync.models import ImportSchedule, SyncRun
+from sync.presentation import start_and_show
+from sync.queries import operated_store_ids
+from sync.runs import ACTIVE, cancel_run, start_run
+
+RUNS_PER_PAGE = 25
+# What the run page shows, and its progress endpoint refreshes, while the run is active.
+RUN_COUNTERS = (
+    ("created", "created"),
+    ("updated", "updated"),
+    ("unchanged", "unchanged"),
+    ("skipped", "skipped"),
+    ("failed", "failed"),
+    ("seen", "records seen"),
+    ("expected", "records expected"),
+    ("bigcommerce_calls", "BigCommerce calls"),
+    ("salesforce_calls", "Salesforce calls"),
+)
+
+
+# --- Runs -------------------------------------------------------------------------------------
+
+
+def run_list(request, store_id):
+    store = access.get_store(request.user, store_id)
+    runs = store.runs.select_related("requested_by")
+    context = {
+        "store": store,
+        "page": Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page")),
+        "can_operate": store.user_role.allows(Role.OPERATOR),
+        "import_form": ImportForm(),
+        "record_form": RecordImportForm(),
+    }
+    return render(request, "sync/run_list.html", context)
+
+
+@require_POST
+def run_start(request, store_id):
+    """Queue a full or incremental import of one object (the Runs page's Import buttons)."""
+    return _start_from_form(
+        request,
+        store_id,
+        ImportForm,
+        lambda store, data: start_run(
+            store, data["source"], data["kind"], trigger="manual", user=request.user
+        ),
+    )
+
+
+def _start_from_form(request, store_id, form_class, start):
+    """Validate the posted form, then `start(store, cleaned_data)`; refusals go back to Runs."""
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    form = form_class(request.POST)
+    back = reverse("run_list", args=[store.pk])
+    if not form.is_valid():
+        errors = "; ".join(f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items())
+        messages.error(request, f"Not started. {errors}")
+        return redirect(back)
+    return start_and_show(request, store, partial(start, store, form.cleaned_data), back=back)
+
+
+def _run_of(request, store_id, run_id, needs=Role.VIEWER):
+    store = access.get_store(request.user, store_id, needs=needs)
+    return store, get_object_or_404(
+        SyncRun.objects.select_related("requested_by"), pk=run_id, store=store
+    )
+
+
+def run_detail(request, store_id, run_id):
+    store, run = _run_of(request, store_id, run_id)
+    context = {
+        "store": store,
+        "run": run,
+        "active": run.status in ACTIVE,
+        "counters": [(name, label, getattr(run, name)) for name, label in RUN_COUNTERS],
+        "can_operate": store.user_role.allows(Role.OPERATOR),
+        "entries": keyset_page(SyncLogEntry.objects.filter(run=run), request.GET),
+    }
+    return render(request, "sync/run_detail.html", context)
+
+
+def run_progress(request, store_id, run_id):
+    """The run's counters as JSON, for the run page to refresh itself while the run is active."""
+    _, run = _run_of(request, store_id, run_id)
+    counters = {name: getattr(run, name) for name, _ in RUN_COUNTERS}
+    return JsonResponse({"status": run.status, "active": run.status in ACTIVE, **counters})
+
+
+@require_POST
+def run_cancel(request, store_id, run_id):
+    store, run = _run_of(request, store_id, run_id, needs=Role.OPERATOR)
+    if run.status not in ACTIVE:
+        status = run.get_status_display().lower()
+        messages.error(request, f"This run is {status}; there is nothing to cancel.")
+    else:
+        run = cancel_run(run)
+        if run.status == SyncRun.Status.CANCELLED:
+            messages.success(request, "Run cancelled.")
+        else:
+            messages.success(request, "The run stops after the page it is importing.")
+    return redirect("run_detail", store.pk, run.pk)
+
+
+@require_POST
+def run_resync_failed(request, store_id, run_id):
+    store, run = _run_of(request, store_id, run_id, needs=Role.OPERATOR)
+    return start_and_show(
+        request,
+        store,
+        lambda: resync_failed(run, user=request.user),
+        back=reverse("run_detail", args=[store.pk, run.pk]),
+    )
+
+
+# --- Records (the identity map) ---------------------------------------------------------------
+
+
+@require_POST
+def record_import(request, store_id):
+    """Import one record by its BigCommerce id (the Records page's rows and the Runs page form)."""
+    return _start_from_form(
+        request,
+        store_id,
+        RecordImportForm,
+        lambda store, data: resync_record(
+            store, data["source"], data["source_id"], user=request.user
+        ),
+    )
 
 
 def record_list(request):
-    """Records linked between BigCommerce and Salesforce, per store."""
-    return render(request, "sync/record_list.html", {"stores": access.visible_stores(request.user)})
+    """Records linked between BigCommerce and Salesforce in the user's stores."""
+    form = RecordFilterForm(request.GET, user=request.user)
+    stores = list(form.fields["store"].queryset)
+    context = {
+        "form": form,
+        "stores": stores,
+        "links": keyset_page(form.links(), request.GET),
+        "importable": set(SourceObject.values),
+        "operated": operated_store_ids(request.user, stores),
+    }
+    return render(request, "sync/record_list.html", context)
+
+
+# --- Scheduled imports ------------------------------------------------------------------------
+
+
+def schedule_list(request, store_id):
+    store = access.get_store(request.user, store_id)
+    rows = store.schedules.select_related("last_run")
+    context = {"store": store, "schedules": rows, "can_admin": store.user_role == Role.ADMIN}
+    return render(request, "sync/schedule_list.html", context)
+
+
+def schedule_create(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    return _schedule_form(request, store, ImportSchedule(store=store), "added")
+
+
+def schedule_edit(request, store_id, schedule_id):
+    store, schedule = _schedule_of(request, store_id, schedule_id)
+    return _schedule_form(request, store, schedule, "saved")
+
+
+@require_POST
+def schedule_delete(request, store_id, schedule_id):
+    store, schedule = _schedule_of(request, store_id, schedule_id)
+    schedules.delete_schedule(schedule)
+    messages.success(request, "Schedule deleted.")
+    return redirect("schedule_list", store.pk)
+
+
+def _schedule_of(request, store_id, schedule_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    return store, get_object_or_404(ImportSchedule, pk=schedule_id, store=store)
+
+
+def _schedule_form(request, store, schedule, verb):
+    form = ScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST" and form.is_valid():
+        schedule = schedules.save_schedule(form.save(commit=False))
+        messages.success(request, f"Schedule {verb}: {schedule}.")
+        return redirect("schedule_list", store.pk)
+    context = {"store": store, "form": form, "schedule": schedule}
+    return render(request, "sync/schedule_form.html", context)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from connector.crypto import mask
 
@@ -25,3 +26,16 @@ def secret_rows(instance) -> list[tuple[str, str]]:
         for name in instance.SECRET_FIELDS
         if getattr(instance, name)
     ]
+
+
+@register.filter
+def run_duration(run) -> str:
+    """How long a run took, or has taken so far: "42 s", "3 min 5 s", "1 h 20 min"."""
+    if run.started_at is None:
+        return ""
+    seconds = int(((run.finished_at or timezone.now()) - run.started_at).total_seconds())
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

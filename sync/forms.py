@@ -1,0 +1,59 @@
+from django import forms
+
+from mappings.models import SourceObject
+from stores import access
+from sync.models import IdentityLink, ImportSchedule
+from sync.queries import filter_links
+
+
+class ImportForm(forms.Form):
+    source = forms.ChoiceField(label="Object", choices=SourceObject.choices)
+    kind = forms.ChoiceField(
+        choices=ImportSchedule.Kind.choices, initial=ImportSchedule.Kind.INCREMENTAL
+    )
+
+
+class RecordImportForm(forms.Form):
+    source = forms.ChoiceField(label="Object", choices=SourceObject.choices)
+    source_id = forms.CharField(label="BigCommerce id", max_length=64, strip=True)
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ImportSchedule
+        fields = ["source", "kind", "every_minutes", "enabled"]
+        labels = {"source": "Object"}
+
+    def clean(self):
+        # The store is not a field of the form, so ModelForm leaves this constraint unchecked.
+        data = super().clean()
+        twins = ImportSchedule.objects.filter(
+            store=self.instance.store, source=data.get("source"), kind=data.get("kind")
+        ).exclude(pk=self.instance.pk)
+        if twins.exists():
+            raise forms.ValidationError("This store already has this import of this object.")
+        return data
+
+
+class VisibleStoresFilterForm(forms.Form):
+    """A GET form of filters whose store choice is limited to the stores the user sees."""
+
+    store = forms.ModelChoiceField(queryset=None, required=False, empty_label="All stores")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["store"].queryset = access.visible_stores(user).order_by("name")
+
+
+class RecordFilterForm(VisibleStoresFilterForm):
+    source_type = forms.ChoiceField(
+        label="Object", choices=[("", "All objects"), *SourceObject.choices], required=False
+    )
+    record_id = forms.CharField(label="BigCommerce or Salesforce id", required=False, strip=True)
+
+    def links(self):
+        """The visible identity links that match the filters (none if the filters are invalid)."""
+        if not self.is_valid():
+            return IdentityLink.objects.none()
+        return filter_links(self.user, self.cleaned_data)

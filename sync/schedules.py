@@ -1,0 +1,73 @@
+"""Scheduled imports: each ImportSchedule has a django-celery-beat PeriodicTask kept in step.
+
+The schedule row is what people edit; the PeriodicTask is what beat reads. Both change in one
+transaction here, through model saves and deletes so that beat's change tracking notices.
+"""
+
+import json
+import logging
+
+from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from sync.models import ImportSchedule, SyncRun
+from sync.runs import RunRefused, start_run
+
+logger = logging.getLogger(__name__)
+
+TASK = "sync.tasks.run_scheduled_import"
+
+
+def task_name(schedule_id: int) -> str:
+    return f"Scheduled import {schedule_id}"
+
+
+@transaction.atomic
+def save_schedule(schedule: ImportSchedule) -> ImportSchedule:
+    """Save a new or changed schedule and its PeriodicTask."""
+    schedule.save()
+    task = schedule.periodic_task or PeriodicTask(name=task_name(schedule.pk), task=TASK)
+    task.interval, _ = IntervalSchedule.objects.get_or_create(
+        every=schedule.every_minutes, period=IntervalSchedule.MINUTES
+    )
+    task.kwargs = json.dumps({"schedule_id": schedule.pk})
+    task.enabled = schedule.enabled
+    task.description = str(schedule)
+    task.save()
+    if schedule.periodic_task_id != task.pk:
+        schedule.periodic_task = task
+        schedule.save(update_fields=["periodic_task"])
+    return schedule
+
+
+@transaction.atomic
+def delete_schedule(schedule: ImportSchedule) -> None:
+    if schedule.periodic_task is not None:
+        schedule.periodic_task.delete()
+    schedule.delete()
+
+
+def run_scheduled_import(schedule_id: int) -> SyncRun | None:
+    """Start the schedule's run; skip this turn if the store is paused or an import is active."""
+    schedule = ImportSchedule.objects.select_related("store").filter(pk=schedule_id).first()
+    if schedule is None:
+        _forget_orphan_task(schedule_id)
+        return None
+    if not schedule.enabled or not schedule.store.is_active:
+        logger.info("Scheduled import %s skipped: disabled or store paused.", schedule_id)
+        return None
+    with transaction.atomic():
+        try:
+            run = start_run(schedule.store, schedule.source, schedule.kind, trigger="schedule")
+        except RunRefused as refused:
+            logger.info("Scheduled import %s skipped: %s", schedule_id, refused)
+            return None
+        ImportSchedule.objects.filter(pk=schedule.pk).update(last_run=run)
+    return run
+
+
+def _forget_orphan_task(schedule_id: int) -> None:
+    """A schedule deleted with its store leaves its PeriodicTask behind; remove it."""
+    for task in PeriodicTask.objects.filter(name=task_name(schedule_id)):
+        task.delete()
+    logger.info("Scheduled import %s no longer exists; its beat task was removed.", schedule_id)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from sync import views
+
+urlpatterns = [
+    path("records/", views.record_list, name="record_list"),
+    path("stores/<int:store_id>/runs/", views.run_list, name="run_list"),
+    path("stores/<int:store_id>/runs/start/", views.run_start, name="run_start"),
+    path("stores/<int:store_id>/runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path(
+        "stores/<int:store_id>/runs/<int:run_id>/progress/",
+        views.run_progress,
+        name="run_progress",
+    ),
+    path("stores/<int:store_id>/runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
+    path(
+        "stores/<int:store_id>/runs/<int:run_id>/resync-failed/",
+        views.run_resync_failed,
+        name="run_resync_failed",
+    ),
+    path("stores/<int:store_id>/records/import/", views.record_import, name="record_import"),
+    path("stores/<int:store_id>/schedules/", views.schedule_list, name="schedule_list"),
+    path("stores/<int:store_id>/schedules/new/", views.schedule_create, name="schedule_create"),
+    path(
+        "stores/<int:store_id>/schedules/<int:schedule_id>/",
+        views.schedule_edit,
+        name="schedule_edit",
+    ),
+    path(
+        "stores/<int:store_id>/schedules/<int:schedule_id>/delete/",
+        views.schedule_delete,
+        name="schedule_delete",
+    ),
+]

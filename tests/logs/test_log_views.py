@@ -1,0 +1,145 @@
+import json
+from html import unescape
+
+import pytest
+
+from integrations.recording import Call, mask_body
+from logs.models import Outcome, SyncLogEntry
+from sync.models import SyncRun
+
+pytestmark = pytest.mark.django_db
+
+API_TOKEN = "sf-session-token-00DXX0000008cRg!AQ4AQFzK"
+
+
+def make_entry(store, source_id="101", outcome=Outcome.CREATED, **fields):
+    fields = {"source": "customer", **fields}
+    return SyncLogEntry.objects.create(store=store, source_id=source_id, outcome=outcome, **fields)
+
+
+def recorded_call() -> dict:
+    """A call as the clients record it: bodies masked by integrations.recording."""
+    request = {"LastName": "Lovelace", "session_id": API_TOKEN}
+    response = [{"success": False, "errors": [{"statusCode": "REQUIRED_FIELD_MISSING"}]}]
+    return Call(
+        system="salesforce",
+        method="PATCH",
+        path="/services/data/v62.0/composite/sobjects/Contact/BC_External_Id__c",
+        status=200,
+        duration_ms=84.2,
+        request_bytes=120,
+        response_bytes=90,
+        request_body=mask_body(json.dumps(request)),
+        response_body=mask_body(json.dumps(response)),
+    ).as_dict()
+
+
+@pytest.fixture
+def failed_entry(store_a):
+    return make_entry(
+        store_a,
+        "55",
+        Outcome.FAILED,
+        target_object="Contact",
+        error_code="REQUIRED_FIELD_MISSING",
+        error_message="Required fields are missing: [LastName]",
+        error_fields=["LastName"],
+        values={"Email": "ada@example.com", "FirstName": "Ada"},
+        calls=[recorded_call()],
+        attempt=2,
+    )
+
+
+def listed_ids(client, **params) -> list[str]:
+    return [entry.source_id for entry in client.get("/logs/", params).context["entries"].rows]
+
+
+def test_the_log_lists_the_users_stores_newest_first(client_for, victor, store_a, store_b):
+    make_entry(store_a, "1")
+    make_entry(store_b, "2")
+    make_entry(store_a, "3")
+    assert listed_ids(client_for(victor)) == ["3", "1"]
+
+
+def test_each_filter_returns_only_matching_rows(client_for, alice, store_a, store_b):
+    run = SyncRun.objects.create(store=store_a, source="order", kind=SyncRun.Kind.FULL)
+    make_entry(store_a, "1", Outcome.FAILED)
+    make_entry(store_a, "2", Outcome.CREATED, source="order", run=run)
+    make_entry(store_a, "3", Outcome.FAILED, source="order", run=run)
+    make_entry(store_a, "1", Outcome.UPDATED)
+    client = client_for(alice)
+    assert listed_ids(client, outcome="failed") == ["3", "1"]
+    assert listed_ids(client, source="order") == ["3", "2"]
+    assert listed_ids(client, source_id="1") == ["1", "1"]
+    assert listed_ids(client, run=run.pk) == ["3", "2"]
+    assert listed_ids(client, run=run.pk, outcome="failed") == ["3"]
+    assert listed_ids(client, store=store_a.pk, source="customer") == ["1", "1"]
+
+
+def test_filtering_on_another_users_store_shows_nothing_of_it(client_for, victor, store_a, store_b):
+    make_entry(store_b, "2")
+    response = client_for(victor).get("/logs/", {"store": store_b.pk})
+    assert response.context["entries"].rows == []
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_log_pages_by_id(client_for, victor, store_a):
+    for source_id in range(120):
+        make_entry(store_a, str(source_id))
+    client = client_for(victor)
+    first = client.get("/logs/").context["entries"]
+    assert len(first.rows) == 50 and first.rows[0].source_id == "119"
+    second = client.get("/logs/", {"before": first.older}).context["entries"]
+    assert second.rows[0].source_id == "69"
+    back = client.get("/logs/", {"after": second.newer}).context["entries"]
+    assert [e.pk for e in back.rows] == [e.pk for e in first.rows]
+    assert back.newer is None
+
+
+def test_the_detail_shows_the_error_the_values_and_the_calls_but_no_secret(
+    client_for, victor, failed_entry
+):
+    page = unescape(client_for(victor).get(f"/logs/{failed_entry.pk}/").content.decode())
+    assert "REQUIRED_FIELD_MISSING" in page
+    assert "Required fields are missing: [LastName]" in page
+    assert "ada@example.com" in page
+    assert "PATCH /services/data/v62.0/composite/sobjects/Contact/BC_External_Id__c" in page
+    assert "84 ms" in page
+    assert "Lovelace" in page
+    assert '"session_id": "••••"' in page
+    assert API_TOKEN not in page
+    assert API_TOKEN not in json.dumps(failed_entry.calls)
+
+
+def test_resync_of_a_failed_row_queues_a_resync_of_its_record(client_for, oscar, failed_entry):
+    response = client_for(oscar).post(f"/logs/{failed_entry.pk}/resync/")
+    run = SyncRun.objects.get()
+    assert response.url == f"/stores/{failed_entry.store_id}/runs/{run.pk}/"
+    assert (run.kind, run.source, run.source_ids) == (SyncRun.Kind.RESYNC, "customer", ["55"])
+    assert run.requested_by == oscar
+
+
+def test_any_row_can_import_its_record_again(client_for, oscar, store_a):
+    entry = make_entry(store_a, "8", Outcome.UNCHANGED, source="product")
+    page = client_for(oscar).get(f"/logs/{entry.pk}/").content.decode()
+    assert "Re-sync this record" in page
+    assert ">Re-sync</button>" not in page
+    client_for(oscar).post(f"/logs/{entry.pk}/resync-record/")
+    run = SyncRun.objects.get()
+    assert (run.kind, run.source, run.source_ids) == (SyncRun.Kind.RECORDS, "product", ["8"])
+
+
+def test_a_viewer_reads_rows_but_may_not_resync(client_for, victor, failed_entry):
+    client = client_for(victor)
+    page = client.get(f"/logs/{failed_entry.pk}/").content.decode()
+    assert "Re-sync" not in page
+    assert client.post(f"/logs/{failed_entry.pk}/resync/").status_code == 403
+    assert client.post(f"/logs/{failed_entry.pk}/resync-record/").status_code == 403
+    assert not SyncRun.objects.exists()
+
+
+def test_another_stores_row_is_404(client_for, bob, store_b, failed_entry):
+    client = client_for(bob)
+    assert client.get(f"/logs/{failed_entry.pk}/").status_code == 404
+    assert client.post(f"/logs/{failed_entry.pk}/resync/").status_code == 404
+    assert client.get("/logs/999999/").status_code == 404
