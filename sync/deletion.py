@@ -33,7 +33,7 @@ def apply(store, source: str, source_ids: list[str]) -> int:
         failed = {o.source_id for o in outcomes.values() if o.error is not None}
         done = [link.pk for link in links if link.source_id not in failed]
         IdentityLink.objects.filter(pk__in=done).delete()
-    record.save(store, None, list(outcomes.values()), calls)
+    record.save(store, None, list(outcomes.values()), calls, shared=calls)
     return sum(o.error is None for o in outcomes.values())
 
 

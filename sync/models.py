@@ -105,6 +105,16 @@ class SyncRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["store", "source", "status"], name="run_by_store_status")]
+        constraints = [
+            # Two batch imports of one object at once would only fight over the same records.
+            models.UniqueConstraint(
+                fields=["store", "source"],
+                condition=models.Q(
+                    status__in=["queued", "running"], kind__in=["full", "incremental"]
+                ),
+                name="one_active_batch_run_per_object",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.source} for {self.store} ({self.status})"

@@ -7,7 +7,7 @@ run and enqueues its task once the transaction commits, so the worker always fin
 
 from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sync import deletion
@@ -34,30 +34,23 @@ def start_run(
     """Queue an import of one object of a store; the worker runs it."""
     from sync.tasks import run_import
 
-    _check_can_start(store, source, kind, source_ids)
-    run = SyncRun.objects.create(
-        store=store,
-        source=source,
-        kind=kind,
-        trigger=trigger,
-        requested_by=user if user is not None and user.is_authenticated else None,
-        source_ids=[str(i) for i in source_ids or []],
-        watermark_from=since,
-    )
+    if kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC) and not source_ids:
+        raise RunRefused("Choose at least one record to import.")
+    try:
+        with transaction.atomic():
+            run = SyncRun.objects.create(
+                store=store,
+                source=source,
+                kind=kind,
+                trigger=trigger,
+                requested_by=user if user is not None and user.is_authenticated else None,
+                source_ids=[str(i) for i in source_ids or []],
+                watermark_from=since,
+            )
+    except IntegrityError:  # one_active_batch_run_per_object
+        raise RunRefused("An import of these records is already queued or running.") from None
     transaction.on_commit(partial(run_import.delay, run.pk))
     return run
-
-
-def _check_can_start(store, source, kind, source_ids) -> None:
-    if kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC):
-        if not source_ids:
-            raise RunRefused("Choose at least one record to import.")
-        return
-    busy = SyncRun.objects.filter(
-        store=store, source=source, kind__in=[SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL]
-    ).filter(status__in=ACTIVE)
-    if busy.exists():
-        raise RunRefused("An import of these records is already queued or running.")
 
 
 def cancel_run(run: SyncRun) -> SyncRun:
