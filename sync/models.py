@@ -77,7 +77,7 @@ class SyncRun(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="runs")
-    source = models.CharField(max_length=16)
+    source = models.CharField(max_length=16, choices=SourceObject.choices)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     trigger = models.CharField(max_length=16, default="manual")  # manual, schedule, api, webhook
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)

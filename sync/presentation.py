@@ -13,5 +13,6 @@ def start_and_show(request, store, start, *, back: str):
     except RunRefused as refused:
         messages.error(request, str(refused))
         return redirect(back)
-    messages.success(request, f"{run.get_kind_display()} of {run.source} queued.")
+    what = run.get_source_display().lower()
+    messages.success(request, f"{run.get_kind_display()} of {what} queued.")
     return redirect("run_detail", store.pk, run.pk)

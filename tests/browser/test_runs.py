@@ -49,7 +49,7 @@ def test_an_operator_starts_an_import_and_resyncs_a_failed_record(page, operator
     customers.get_by_label("Kind of import of Customers").select_option(label="Full import")
     customers.get_by_role("button", name="Import").click()
 
-    expect(page.get_by_text("Full import of customer queued.")).to_be_visible()
+    expect(page.get_by_text("Full import of customers queued.")).to_be_visible()
     expect(page.locator("#run-status")).to_have_text("Queued")
     expect(page.get_by_role("button", name="Cancel")).to_be_visible()
     screenshot("run-queued")
@@ -66,7 +66,7 @@ def test_an_operator_starts_an_import_and_resyncs_a_failed_record(page, operator
     screenshot("log-row-failed")
     page.get_by_role("button", name="Re-sync", exact=True).click()
 
-    expect(page.get_by_text("Re-sync of failed records of product queued.")).to_be_visible()
+    expect(page.get_by_text("Re-sync of failed records of products queued.")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/stores/{store.pk}/runs/\d+/$"))
     expect(page.locator("#run-status")).to_have_text("Queued")
     expect(page.get_by_text("4711")).to_be_visible()
