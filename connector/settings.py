@@ -194,6 +194,27 @@ SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=2000)
 # Syncing stops when an org has used this share of its daily API requests.
 SALESFORCE_USAGE_GUARD_SHARE = env.float("SALESFORCE_USAGE_GUARD_SHARE", default=0.8)
 
+# --- Webhooks (BigCommerce callbacks) --------------------------------------------------------
+# The connector's own address as BigCommerce reaches it; hooks are registered at
+# <CONNECTOR_PUBLIC_URL>/webhooks/bigcommerce/<store id>/.
+CONNECTOR_PUBLIC_URL = env(
+    "CONNECTOR_PUBLIC_URL",
+    default=f"http://127.0.0.1:{env('CONNECTOR_PORT', default='8000')}" if DEBUG else "",
+)
+# The header that carries each store's webhook secret (set on every hook the connector creates).
+WEBHOOK_SECRET_HEADER = env("WEBHOOK_SECRET_HEADER", default="X-Connector-Webhook-Secret")
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=64 * 1024)
+# Events claimed longer ago than this belong to a dead worker and go back to pending.
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=600)
+# The sweeper re-enqueues the drain of a store whose events waited this long.
+WEBHOOK_PENDING_GRACE_SECONDS = env.int("WEBHOOK_PENDING_GRACE_SECONDS", default=60)
+WEBHOOK_DRAIN_BATCH = env.int("WEBHOOK_DRAIN_BATCH", default=500)
+WEBHOOK_DRAIN_MAX_SECONDS = env.int("WEBHOOK_DRAIN_MAX_SECONDS", default=120)
+# Events that failed with a retryable error are tried again, up to this many attempts.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
+# The health check backfills a store whose hooks sent nothing for this long.
+WEBHOOK_SILENCE_SECONDS = env.int("WEBHOOK_SILENCE_SECONDS", default=6 * 60 * 60)
+
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

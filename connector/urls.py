@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("connector.api_router")),
     path("admin/", admin.site.urls),
     path("", include("stores.urls")),
+    path("", include("webhooks.urls")),
     path("", include("mappings.urls")),
 ]
 

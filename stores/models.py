@@ -126,6 +126,8 @@ class Store(models.Model):
     is_sandbox = models.BooleanField("sandbox", default=False, editable=False)
     connection_report = models.JSONField(null=True, blank=True, editable=False)
     connection_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Sent by BigCommerce in a header of every callback; generated when hooks are registered.
+    webhook_secret = EncryptedTextField("webhook secret", blank=True, default="", editable=False)
     salesforce_org = models.ForeignKey(
         SalesforceOrg,
         null=True,

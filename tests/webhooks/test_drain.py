@@ -1,0 +1,228 @@
+"""Draining the inbox: claims, coalescing, outcomes and replay, with the pipeline's two entry
+points replaced by recorders (the end-to-end tests use the real ones)."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from integrations.errors import AuthError, TransientError
+from sync import runs
+from sync.models import SyncRun
+from webhooks import services
+from webhooks.models import WebhookEvent
+
+pytestmark = pytest.mark.django_db
+
+
+class Pipeline:
+    """Stands in for sync.runs: records the calls, and can fail."""
+
+    def __init__(self, store):
+        self.store = store
+        self.imports = []
+        self.deletes = []
+        self.error = None
+        self.run_status = SyncRun.Status.SUCCEEDED
+
+    def import_records(self, store, source, ids, *, trigger):
+        assert trigger == "webhook"
+        if self.error:
+            raise self.error
+        self.imports.append((source, sorted(ids)))
+        return SyncRun.objects.create(
+            store=store,
+            source=source,
+            kind=SyncRun.Kind.RECORDS,
+            trigger=trigger,
+            status=self.run_status,
+            source_ids=list(ids),
+            error="Salesforce refused the batch" if self.run_status == "failed" else "",
+        )
+
+    def delete_records(self, store, source, ids):
+        self.deletes.append((source, sorted(ids)))
+        return len(ids)
+
+
+@pytest.fixture
+def pipeline(monkeypatch, hook_store, drains):
+    fake = Pipeline(hook_store)
+    monkeypatch.setattr(runs, "import_records", fake.import_records)
+    monkeypatch.setattr(runs, "delete_records", fake.delete_records)
+    return fake
+
+
+def event(store, source="order", source_id="1", action="upsert", **fields) -> WebhookEvent:
+    return WebhookEvent.objects.create(
+        store=store,
+        scope=f"store/{source}/{'deleted' if action == 'delete' else 'updated'}",
+        source=source,
+        source_id=source_id,
+        action=action,
+        received_at=timezone.now(),
+        **fields,
+    )
+
+
+def test_events_of_one_record_become_one_import(pipeline, hook_store):
+    for source_id in ("1", "2", "1", "1", "3", "2"):
+        event(hook_store, source_id=source_id)
+    event(hook_store, source="customer", source_id="9")
+
+    assert services.drain(hook_store.pk) == 7
+
+    assert sorted(pipeline.imports) == [("customer", ["9"]), ("order", ["1", "2", "3"])]
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
+    order_run = SyncRun.objects.get(source="order")
+    assert WebhookEvent.objects.filter(run=order_run).count() == 6
+
+
+def test_a_delete_wins_whatever_the_order_of_arrival(pipeline, hook_store):
+    event(hook_store, source_id="5", action="delete")
+    event(hook_store, source_id="5")
+    event(hook_store, source_id="6")
+
+    services.drain(hook_store.pk)
+
+    assert pipeline.deletes == [("order", ["5"])]
+    assert pipeline.imports == [("order", ["6"])]
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
+
+
+def test_a_late_update_of_a_deleted_record_is_ignored(pipeline, hook_store):
+    event(hook_store, source_id="5", action="delete")
+    services.drain(hook_store.pk)
+    late = event(hook_store, source_id="5")
+
+    services.drain(hook_store.pk)
+
+    assert pipeline.imports == []
+    late.refresh_from_db()
+    assert (late.status, late.error) == ("ignored", "The record was deleted.")
+
+
+def test_a_failed_import_fails_its_events_with_the_error(pipeline, hook_store):
+    pipeline.error = AuthError("The access token was refused", status=401, system="BigCommerce")
+    first = event(hook_store, source_id="1")
+
+    services.drain(hook_store.pk)
+
+    first.refresh_from_db()
+    assert first.status == "failed"
+    assert "access token was refused" in first.error
+    assert (first.attempts, first.retry_at) == (1, None)
+
+
+def test_a_retryable_failure_is_tried_again_later(pipeline, hook_store):
+    pipeline.error = TransientError("Salesforce is down", system="Salesforce")
+    failed = event(hook_store)
+
+    services.drain(hook_store.pk)
+    failed.refresh_from_db()
+    assert failed.status == "failed" and failed.retry_at > timezone.now()
+
+    pipeline.error = None
+    services.sweep(now=failed.retry_at + timedelta(seconds=1))
+    services.drain(hook_store.pk)
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("processed", 2)
+
+
+def test_retries_stop_after_the_maximum_attempts(pipeline, hook_store, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    pipeline.error = TransientError("Salesforce is down", system="Salesforce")
+    failed = event(hook_store, attempts=1)
+
+    services.drain(hook_store.pk)
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.retry_at) == ("failed", 2, None)
+
+
+def test_a_failed_run_fails_its_events_and_links_the_run(pipeline, hook_store):
+    pipeline.run_status = SyncRun.Status.FAILED
+    failed = event(hook_store)
+
+    services.drain(hook_store.pk)
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.error) == ("failed", "Salesforce refused the batch")
+    assert failed.run.status == "failed"
+
+
+def test_failed_events_are_replayed(pipeline, hook_store, drains):
+    pipeline.error = AuthError("refused", status=401)
+    event(hook_store, source_id="1")
+    event(hook_store, source_id="2")
+    services.drain(hook_store.pk)
+    pipeline.error = None
+
+    assert services.replay(hook_store) == 2
+    services.drain(hook_store.pk)
+
+    assert pipeline.imports == [("order", ["1", "2"])]
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
+
+
+def test_a_paused_store_keeps_its_events_pending(pipeline, hook_store):
+    hook_store.is_active = False
+    hook_store.save()
+    event(hook_store)
+
+    assert services.drain(hook_store.pk) == 0
+    assert WebhookEvent.objects.get().status == "pending"
+
+
+def test_a_drain_that_finds_the_lease_taken_leaves_the_events_to_its_holder(
+    pipeline, hook_store, drains
+):
+    event(hook_store)
+    assert services._acquire_lease(hook_store.pk, "other-drain")
+
+    assert services.drain(hook_store.pk) == 0
+    assert WebhookEvent.objects.get().status == "pending"
+
+    services._release_lease(hook_store.pk, "other-drain")
+    assert services.drain(hook_store.pk) == 1
+
+
+def test_a_drain_queues_another_for_events_left_when_its_time_is_up(
+    pipeline, hook_store, settings, drains
+):
+    settings.WEBHOOK_DRAIN_BATCH = 2
+    settings.WEBHOOK_DRAIN_MAX_SECONDS = 0
+    event(hook_store)
+
+    assert services.drain(hook_store.pk) == 0
+    assert drains == [hook_store.pk]
+
+
+def test_coalescing_and_refetching_converge_to_the_latest_state_in_any_order(
+    monkeypatch, hook_store, drains
+):
+    """Events are pointers: each import reads the record as it is now. Whatever the order
+    and the duplicates, the last import of each record starts after its last change."""
+    bigcommerce, salesforce = {}, {}
+
+    def import_now(store, source, ids, *, trigger):
+        for source_id in ids:
+            salesforce[source_id] = bigcommerce[source_id]
+        return SyncRun.objects.create(store=store, source=source, kind="records")
+
+    monkeypatch.setattr(runs, "import_records", import_now)
+    rng = random.Random(4)
+    changes = [str(rng.randint(1, 20)) for _ in range(300)]
+    for n, source_id in enumerate(changes):
+        bigcommerce[source_id] = f"version {n}"
+        copies = 2 if rng.random() < 0.1 else 1
+        for _ in range(copies):
+            event(hook_store, source_id=source_id)
+        if rng.random() < 0.05:
+            services.drain(hook_store.pk)
+    services.drain(hook_store.pk)
+
+    assert salesforce == bigcommerce
+    assert not WebhookEvent.objects.exclude(status="processed").exists()

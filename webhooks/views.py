@@ -1,0 +1,147 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from integrations.errors import APIError
+from logs.models import SyncLogEntry
+from stores import access
+from stores.models import Role
+from webhooks import registration, services
+from webhooks.models import RegisteredHook, StoreInbox, WebhookEvent
+
+RECENT_EVENTS = 50
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+@transaction.non_atomic_requests  # the one transaction is the insert, in services.receive
+def bigcommerce_callback(request, store_id):
+    """BigCommerce's callback: authenticate, store, answer. The work happens in a drain task."""
+    try:
+        store = services.authenticated_store(store_id, request.headers.get(_secret_header(), ""))
+        services.receive(store, _read_body(request))
+    except services.Rejected as exc:
+        return HttpResponse(exc.reason, status=exc.status, content_type="text/plain")
+    return HttpResponse(status=200)
+
+
+def _secret_header() -> str:
+    return settings.WEBHOOK_SECRET_HEADER
+
+
+def _read_body(request) -> bytes:
+    limit = settings.WEBHOOK_MAX_BODY_BYTES
+    too_large = services.Rejected(413, f"The body is larger than {limit} bytes.")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise too_large
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise too_large
+    return body
+
+
+@transaction.non_atomic_requests
+def webhook_status(request, store_id):
+    store = access.get_store(request.user, store_id)
+    try:
+        scopes, scopes_error = registration.scope_states(store), ""
+    except (APIError, registration.RegistrationError) as exc:
+        scopes, scopes_error = [], str(exc)
+    events = WebhookEvent.objects.filter(store=store).select_related("run")[:RECENT_EVENTS]
+    context = {
+        "store": store,
+        "scopes": scopes,
+        "scopes_error": scopes_error,
+        "registered": RegisteredHook.objects.filter(store=store).exists(),
+        "inbox": StoreInbox.objects.filter(store=store).first(),
+        "counts": services.counts_by_status(store),
+        "last_received": services.last_received(store),
+        "events": events,
+        "can_operate": store.user_role.allows(Role.OPERATOR),
+        "receiver_url": _receiver_url(store),
+        "secret_header": _secret_header(),
+    }
+    return render(request, "webhooks/status.html", context)
+
+
+def _receiver_url(store) -> str:
+    try:
+        return registration.destination(store)
+    except registration.RegistrationError:
+        return ""
+
+
+@transaction.non_atomic_requests
+@require_POST
+def webhook_register(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    try:
+        changes = registration.register(store)
+    except (APIError, registration.RegistrationError) as exc:
+        messages.error(request, f"Hooks not registered: {exc}")
+    else:
+        messages.success(
+            request,
+            f"Hooks registered: {len(changes.created)} created, {len(changes.updated)} "
+            f"updated, {len(changes.unchanged)} unchanged, {len(changes.removed)} removed.",
+        )
+    return redirect("webhook_status", store.pk)
+
+
+@transaction.non_atomic_requests
+@require_POST
+def webhook_unregister(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    try:
+        changes = registration.unregister(store)
+    except (APIError, registration.RegistrationError) as exc:
+        messages.error(request, f"Hooks not removed: {exc}")
+    else:
+        messages.success(request, f"{len(changes.removed)} hooks removed.")
+    return redirect("webhook_status", store.pk)
+
+
+def webhook_event(request, store_id, event_id):
+    store = access.get_store(request.user, store_id)
+    event = get_object_or_404(WebhookEvent.objects.select_related("run"), store=store, pk=event_id)
+    log_entries = []
+    if event.run is not None:
+        log_entries = SyncLogEntry.objects.filter(
+            run=event.run, source=event.source, source_id=event.source_id
+        )
+    context = {
+        "store": store,
+        "event": event,
+        "log_entries": log_entries,
+        "can_operate": store.user_role.allows(Role.OPERATOR),
+    }
+    return render(request, "webhooks/event_detail.html", context)
+
+
+@require_POST
+def webhook_event_replay(request, store_id, event_id):
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    event = get_object_or_404(WebhookEvent, store=store, pk=event_id)
+    if services.replay(store, [event.pk]):
+        messages.success(request, "The event is back in the inbox.")
+    else:
+        messages.error(request, "Only a failed event can be replayed.")
+    return redirect("webhook_event", store.pk, event.pk)
+
+
+@require_POST
+def webhook_replay_failed(request, store_id):
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    count = services.replay(store)
+    messages.success(request, f"{count} failed events are back in the inbox.")
+    return redirect("webhook_status", store.pk)
