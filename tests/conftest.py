@@ -151,16 +151,24 @@ def database_url() -> str:
 @pytest.fixture
 def live_worker(transactional_db, tmp_path):
     """A real Celery worker process, consuming every queue of the real broker."""
+    proc = start_worker(tmp_path / "worker.log")
+    yield proc
+    stop_worker(proc)
+
+
+def start_worker(log_path, **env_overrides):
+    """A real Celery worker process on every queue of the real broker, with extra settings in
+    its environment; the caller stops or kills it."""
     import subprocess
     import sys
     import time
     import uuid
 
-    log_path = tmp_path / "worker.log"
     env = subprocess_env(
         DJANGO_SETTINGS_MODULE="tests.settings",
         DATABASE_URL=database_url(),
         CONNECTOR_VAR_DIR=str(settings.VAR_DIR),
+        **{name: str(value) for name, value in env_overrides.items()},
     )
     argv = [
         sys.executable,
@@ -185,12 +193,19 @@ def live_worker(transactional_db, tmp_path):
             pytest.fail("The Celery worker did not start:\n" + log_path.read_text()[-3000:])
         time.sleep(0.2)
     proc.log_path = log_path
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    return proc
+
+
+def stop_worker(proc) -> None:
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,8 @@ from sandbox.salesforce.models import Org
 from sandbox.salesforce.records import all_records
 from sandbox.services import DEMO_ORG_NAME, ensure_demo_environment
 from stores.services import connect_org
-from tests.webhooks.conftest import start_worker, stop_worker, wait_until
+from tests.conftest import start_worker, stop_worker
+from tests.webhooks.conftest import wait_until
 from webhooks import registration, services
 from webhooks.models import WebhookEvent
 
