@@ -8,7 +8,7 @@
    clients. Prints the events accepted per second and the p50/p99 acknowledgement latency.
 2. End to end: a Celery worker drains the inbox through the real pipeline into the Salesforce
    emulator. At `--e2e-rate` events per second, a customer is changed in the BigCommerce
-   emulator and its callback is POSTed; prints the p50/p99 time until the Contact holds the
+   emulator and its callback is POSTed; prints the p50/p95/p99 time until the Contact holds the
    change.
 
 It runs on a throwaway database (BENCH_DATABASE_URL for PostgreSQL, which should be empty).
@@ -203,6 +203,7 @@ def end_to_end_latency(base_url: str, store, seconds: int, rate: float) -> None:
     print(f"end to end: {len(latencies)} changes at {rate:g}/s, webhook → Salesforce Contact")
     if latencies:
         print(f"  latency p50     {percentile(latencies, 50):8.0f} ms")
+        print(f"  latency p95     {percentile(latencies, 95):8.0f} ms")
         print(f"  latency p99     {percentile(latencies, 99):8.0f} ms")
         print(f"  mean            {statistics.mean(latencies):8.0f} ms")
 

@@ -6,6 +6,8 @@ read once per run, not once per record.
 
 from functools import cached_property
 
+from django.core.cache import cache
+
 from integrations.bigcommerce.client import BigCommerceClient
 from integrations.salesforce.client import SalesforceClient
 from mappings import conditions
@@ -14,6 +16,8 @@ from mappings.models import ObjectSetting
 from sync import identity
 from sync.pipeline import extract
 from sync.pipeline.matching import quote
+
+GROUP_NAMES_TTL = 300
 
 
 class Context:
@@ -107,10 +111,16 @@ class Context:
 
     @cached_property
     def standard_pricebook_id(self) -> str:
-        rows = list(self.sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true"))
-        if not rows:
-            raise LookupError("The org has no standard price book.")
-        return rows[0]["Id"]
+        """An org's standard price book never changes: asked once a day, not once a run."""
+        key = f"sf:standard-pricebook:{self.store.salesforce_org_id}"
+        found = cache.get(key)
+        if found is None:
+            rows = list(self.sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true"))
+            if not rows:
+                raise LookupError("The org has no standard price book.")
+            found = rows[0]["Id"]
+            cache.set(key, found, timeout=24 * 3600)
+        return found
 
     def pricebook_id(self, name: str) -> str | None:
         def lookup():
@@ -129,7 +139,13 @@ class Context:
 
     @cached_property
     def customer_group_names(self) -> dict[int, str]:
-        return extract.customer_group_names(self.bc)
+        """Group names change rarely; real-time imports of one customer need not ask each time."""
+        key = f"bc:customer-groups:{self.store.pk}"
+        names = cache.get(key)
+        if names is None:
+            names = extract.customer_group_names(self.bc)
+            cache.set(key, names, timeout=GROUP_NAMES_TTL)
+        return names
 
     def key(self, kind: str, source_id) -> str:
         """The external ID value: `<store hash>:<id>`, or `<store hash>:<kind>:<id>` for the
