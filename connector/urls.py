@@ -6,6 +6,8 @@ from django.urls import include, path
 from connector import views
 
 urlpatterns = [
+    # First: BigCommerce's callbacks are the most frequent requests by far.
+    path("", include("webhooks.urls")),
     path("", views.dashboard, name="dashboard"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/workers/check/", views.check_workers, name="check_workers"),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("api/v1/", include("connector.api_router")),
     path("admin/", admin.site.urls),
     path("", include("stores.urls")),
-    path("", include("webhooks.urls")),
     path("", include("mappings.urls")),
 ]
 

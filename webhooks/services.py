@@ -7,6 +7,7 @@ re-fetches each record. One drain runs per store at a time (a lease row), so the
 a record always starts after its last event was claimed.
 """
 
+import hashlib
 import hmac
 import json
 import logging
@@ -19,7 +20,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
@@ -38,6 +39,9 @@ IMPORT_CHUNK = 250
 # How long a queued drain stands for the events that arrive after it (see enqueue_drain).
 DRAIN_QUEUED_SECONDS = 30
 MAX_RETRY_DELAY = timedelta(hours=1)
+# How long the receiver trusts its cached view of a store (changes made through the models
+# forget it at once; bulk updates that bypass them wait this long).
+RECEIVING_TTL = 60
 
 
 class Rejected(Exception):
@@ -50,29 +54,76 @@ class Rejected(Exception):
 
 
 # --- receiving ----------------------------------------------------------------------------------
-def authenticated_store(store_id: int, secret: str) -> Store:
-    store = Store.objects.only("id", "webhook_secret", "is_active").filter(pk=store_id).first()
+@dataclass(frozen=True)
+class Receiving:
+    """What the receiver needs of a store, kept in the cache so that a callback costs one
+    insert: a digest of the webhook secret (never the secret) and the real-time objects."""
+
+    store_id: int
+    secret_digest: str
+    realtime_sources: frozenset
+
+
+def receiving(store_id: int) -> Receiving | None:
+    key = _receiving_key(store_id)
+    found = cache.get(key)
+    if found is None:
+        found = _load_receiving(store_id) or False  # an unknown store is remembered too
+        cache.set(key, found, timeout=RECEIVING_TTL)
+    return found or None
+
+
+def _load_receiving(store_id: int) -> Receiving | None:
+    store = Store.objects.only("id", "webhook_secret").filter(pk=store_id).first()
     if store is None:
+        return None
+    sources = ObjectSetting.objects.filter(store=store, enabled=True, realtime=True)
+    return Receiving(
+        store.pk,
+        _digest(store.webhook_secret) if store.webhook_secret else "",
+        frozenset(sources.values_list("source", flat=True)),
+    )
+
+
+def forget_receiving(store_id: int) -> None:
+    """Called when a store or one of its object settings changes."""
+    cache.delete(_receiving_key(store_id))
+
+
+def _receiving_key(store_id: int) -> str:
+    return f"webhooks:receiving:{store_id}"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def authenticated_store(store_id: int, secret: str) -> Receiving:
+    found = receiving(store_id)
+    if found is None:
         raise Rejected(404, "Unknown store.")
-    expected = store.webhook_secret.encode()
-    if not expected or not hmac.compare_digest(expected, secret.encode()):
+    if not found.secret_digest or not hmac.compare_digest(found.secret_digest, _digest(secret)):
         raise Rejected(401, "Missing or wrong webhook secret.")
-    return store
+    return found
 
 
-def receive(store: Store, body: bytes) -> WebhookEvent:
-    """Store one callback in the inbox, or as ignored, and queue its drain after the commit.
+def receive(store: Receiving, body: bytes) -> WebhookEvent:
+    """Store one callback in the inbox, or as ignored, and queue its drain.
 
     A delivery that repeats one still pending is not stored twice (see the model's
-    constraint): the pending one's import re-fetches the record after both arrived.
+    constraint): the pending one's import re-fetches the record after both arrived. The view
+    runs outside a transaction, so the insert is one round trip that commits on its own and
+    the drain is queued after it.
     """
     event = _event_for(store, _parse(body))
     if event.status == Status.IGNORED:
         event.save()
         return event
-    with transaction.atomic():
-        WebhookEvent.objects.bulk_create([event], ignore_conflicts=True)
-        transaction.on_commit(partial(enqueue_drain, store.pk))
+    try:
+        event.save()
+    except IntegrityError:  # a re-fire of a delivery still pending
+        return event
+    transaction.on_commit(partial(enqueue_drain, store.store_id))
     return event
 
 
@@ -90,10 +141,10 @@ def _parse(body: bytes) -> dict:
     return payload
 
 
-def _event_for(store: Store, payload: dict) -> WebhookEvent:
+def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
     scope, route = payload["scope"][:100], route_for(payload["scope"])
     event = WebhookEvent(
-        store=store,
+        store_id=store.store_id,
         scope=scope,
         hash=str(payload.get("hash") or "")[:64],
         created_at=_timestamp(payload.get("created_at")),
@@ -105,7 +156,7 @@ def _event_for(store: Store, payload: dict) -> WebhookEvent:
     event.source_id = route.record_id(payload["data"])[:64]
     if not event.source_id:
         return _ignored(event, "The payload names no record.")
-    if not syncs_in_real_time(store, route.source):
+    if route.source not in store.realtime_sources:
         return _ignored(event, "Real-time sync of this object is off for the store.")
     return event
 
@@ -122,12 +173,6 @@ def _timestamp(value) -> datetime | None:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def syncs_in_real_time(store: Store, source: str) -> bool:
-    return ObjectSetting.objects.filter(
-        store=store, source=source, enabled=True, realtime=True
-    ).exists()
 
 
 # --- enqueueing ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ RECENT_EVENTS = 50
 @csrf_exempt
 @login_not_required
 @require_POST
-@transaction.non_atomic_requests  # the one transaction is the insert, in services.receive
+@transaction.non_atomic_requests  # the insert commits on its own, in services.receive
 def bigcommerce_callback(request, store_id):
     """BigCommerce's callback: authenticate, store, answer. The work happens in a drain task."""
     try:

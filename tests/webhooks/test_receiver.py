@@ -169,6 +169,31 @@ def test_an_object_not_synced_in_real_time_is_200_and_ignored(callbacks, hook_st
     assert drains == []
 
 
+def test_turning_real_time_off_in_the_settings_takes_effect_at_the_next_callback(
+    callbacks, hook_store, drains
+):
+    callbacks.post(hook_store.pk, payload("store/order/updated"))
+    setting = ObjectSetting.objects.get(store=hook_store, source="order")
+    setting.realtime = False
+    setting.save()
+    callbacks.post(hook_store.pk, payload("store/order/updated", {"type": "order", "id": 2}))
+
+    statuses = WebhookEvent.objects.order_by("pk").values_list("status", flat=True)
+    assert list(statuses) == ["pending", "ignored"]
+
+
+def test_a_new_secret_takes_effect_at_the_next_callback(callbacks, hook_store):
+    assert callbacks.post(hook_store.pk, payload()).status_code == 200
+    hook_store.webhook_secret = "a-new-secret-" + "y" * 20
+    hook_store.save()
+
+    assert callbacks.post(hook_store.pk, payload()).status_code == 401
+    assert (
+        callbacks.post(hook_store.pk, payload(), secret=hook_store.webhook_secret).status_code
+        == 200
+    )
+
+
 def test_a_payload_without_a_record_id_is_200_and_ignored(callbacks, hook_store, drains):
     response = callbacks.post(hook_store.pk, payload("store/order/refund/created", {"id": 5}))
 
