@@ -147,7 +147,7 @@ def test_a_token_endpoint_answering_an_error_list_is_a_readable_error(db):
         status=503,
         json=[{"errorCode": "SERVER_UNAVAILABLE", "message": "Try again later"}],
     )
-    with pytest.raises(errors.TransientError, match="HTTP 503.*SERVER_UNAVAILABLE"):
+    with pytest.raises(errors.TransientError, match=r"HTTP 503.*SERVER_UNAVAILABLE"):
         auth.renew_token(org)
 
 
