@@ -1,9 +1,11 @@
 """The import pipeline end to end: the demo store into the demo org over real HTTP."""
 
 import pytest
+from django.utils import timezone
 
 from logs.models import Outcome, SyncLogEntry
 from mappings.models import FieldMapping, ObjectSetting, OrderTarget, SyncCondition
+from sandbox.bigcommerce.models import Order as SandboxOrder
 from sync.models import IdentityLink
 from tests.sync.conftest import bigcommerce, external_ids, import_now, salesforce
 
@@ -179,3 +181,23 @@ def test_a_salesforce_validation_error_is_logged_with_its_code_and_field(demo):
     entry = SyncLogEntry.objects.filter(run=run, outcome=Outcome.FAILED).first()
     assert entry.error_code and "Email" in entry.error_fields
     assert entry.calls and any(call["status"] for call in entry.calls)
+
+
+def test_a_line_removed_from_an_order_is_removed_from_the_salesforce_order(demo):
+    import_now(demo.store, "order")
+    emulated = SandboxOrder.objects.filter(store__store_hash=demo.store.store_hash)
+    order = next(
+        o for o in emulated.order_by("bc_id") if o.products.count() >= 2 and o.status_id == 10
+    )
+    order.products.order_by("bc_id").last().delete()
+    emulated.filter(pk=order.pk).update(date_modified=timezone.now())
+
+    again = import_now(demo.store, "order")
+
+    assert (again.updated, again.failed) == (1, 0)
+    key = f"{demo.store.store_hash}:{order.bc_id}"
+    salesforce_order = next(o for o in salesforce("Order") if o["BigCommerce_ID__c"] == key)
+    items = [i for i in salesforce("OrderItem") if i["OrderId"] == salesforce_order["Id"]]
+    assert len(items) == order.products.count()
+    assert salesforce_order["Status"] == "Activated"
+    assert import_now(demo.store, "order").unchanged == 60

@@ -6,19 +6,24 @@ not have them yet. Order items change only while the Order is Draft: an order wh
 change is set back to Draft, its items written, and its status set again.
 """
 
+from collections import defaultdict
+
 from integrations import errors
 from integrations.bigcommerce import dates
 from mappings.models import OrderTarget, SourceObject
 from mappings.transform import transform
 from sync import identity
+from sync.models import IdentityLink
 from sync.pipeline import extract
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.importers.people import CustomerImporter, GuestImporter, guest_id, guests_of
 from sync.pipeline.load import Write, write_records
+from sync.pipeline.matching import quote
 from sync.pipeline.prepare import mapping_error, plain
 
 DRAFT = "Draft"
+PARENTS_PER_QUERY = 200
 HEADERS = {
     OrderTarget.ORDER: ("Order", "OrderItem", "OrderId"),
     OrderTarget.OPPORTUNITY: ("Opportunity", "OpportunityLineItem", "OpportunityId"),
@@ -171,7 +176,7 @@ class OrderImporter(Importer):
         alive = [p for p in prepared if p.ok and all(w.ok for _, w in done[p.unit_id])]
         item_writes = {p.unit_id: self._item_writes(p, item_object) for p in alive}
         headers = [self._header_write(p, header, item_writes[p.unit_id]) for p in alive]
-        self._link_existing_items(header, item_object, parent_field, headers, item_writes)
+        stale = self._link_existing_items(header, item_object, parent_field, headers, item_writes)
         write_records(
             self.ctx,
             self.setting,
@@ -180,6 +185,7 @@ class OrderImporter(Importer):
             headers,
             rules=self.matching_rules(header),
         )
+        self._delete_stale_items(item_object, headers, stale)
         items = []
         for p, h in zip(alive, headers, strict=True):
             done[p.unit_id].append((header, h))
@@ -228,7 +234,8 @@ class OrderImporter(Importer):
         return write
 
     def _link_existing_items(self, header, item_object, parent_field, headers, item_writes):
-        """Point item writes at the header Salesforce already has, so their hashes compare."""
+        """Point item writes at the header Salesforce already has, so their hashes compare;
+        the items Salesforce has that the orders no longer have, by order."""
         links = identity.links_for(
             self.ctx.store, self.source_type, [h.source_id for h in headers], header
         )
@@ -238,18 +245,62 @@ class OrderImporter(Importer):
             [w.source_id for ws in item_writes.values() for w in ws],
             item_object,
         )
+        revised = [
+            h for h in headers if h.source_id in links and links[h.source_id].values_hash != h.hash
+        ]
+        stale = self._stale_items(
+            item_object, parent_field, revised, links, item_writes, item_links
+        )
         for h in headers:
             link = links.get(h.source_id)
             writes = item_writes[h.source_id]
             for w in writes:
                 if link:
                     w.create_only[parent_field] = link.target_id
-            changed = any(
+            changed = h.source_id in stale or any(
                 item_links.get(w.source_id) is None or item_links[w.source_id].values_hash != w.hash
                 for w in writes
             )
             if header == "Order" and (link is None or changed):
                 h.values["Status"] = DRAFT  # items can be added or changed only while Draft
+        return stale
+
+    def _stale_items(self, item_object, parent_field, revised, links, item_writes, item_links):
+        """Items under changed orders in Salesforce whose lines left the order in BigCommerce."""
+        if not revised:
+            return {}
+        parents = {links[h.source_id].target_id: h.source_id for h in revised}
+        kept = {
+            item_links[w.source_id].target_id
+            for h in revised
+            for w in item_writes[h.source_id]
+            if w.source_id in item_links
+        }
+        stale = defaultdict(list)
+        ids = list(parents)
+        for start in range(0, len(ids), PARENTS_PER_QUERY):
+            listed = ", ".join(quote(i) for i in ids[start : start + PARENTS_PER_QUERY])
+            soql = f"SELECT Id, {parent_field} FROM {item_object} WHERE {parent_field} IN "  # noqa: S608
+            for row in self.ctx.sf.query(f"{soql}({listed})"):
+                if row["Id"] not in kept:
+                    stale[parents[row[parent_field]]].append(row["Id"])
+        return dict(stale)
+
+    def _delete_stale_items(self, item_object, headers, stale) -> None:
+        """Delete them once their orders are Draft again; an order whose delete fails fails."""
+        doomed = [(h, item_id) for h in headers if h.ok for item_id in stale.get(h.source_id, [])]
+        if not doomed:
+            return
+        results = self.ctx.sf.delete_many([item_id for _, item_id in doomed])
+        gone = []
+        for (h, item_id), result in zip(doomed, results, strict=True):
+            if result.ok:
+                gone.append(item_id)
+            else:
+                h.error = h.error or result.error
+        IdentityLink.objects.filter(
+            store=self.ctx.store, target_object=item_object, target_id__in=gone
+        ).delete()
 
     def _set_status(self, alive, headers, item_writes) -> None:
         """Orders written as Draft get their mapped status, once their items are in."""
