@@ -104,6 +104,18 @@ def test_guest_orders_become_contacts_by_email_and_guests_without_email_stay_apa
     assert sum(1 for key in by_key if key.startswith("order:")) >= 2
     assert all(n == 1 for n in external_ids("Contact").values())
 
+    moved = {**address, "email": "gia@example.com", "city": "Denver", "state": "Colorado"}
+    bc.call(
+        "POST",
+        "v2/orders",
+        json={"customer_id": 0, "products": lines, "billing_address": moved},
+    )
+    assert import_now(demo.store, "order", kind="incremental").failed == 0
+    gia = [
+        c for c in salesforce("Contact") if c["BigCommerce_ID__c"].endswith("email:gia@example.com")
+    ]
+    assert [c["MailingCity"] for c in gia] == ["Denver"]
+
 
 def test_variants_as_products_make_one_product2_per_variant(demo):
     ObjectSetting.objects.filter(store=demo.store, source="product").update(

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from integrations import errors
 from integrations.bigcommerce import dates
+from logs.models import Outcome
 from mappings.models import OrderTarget, SourceObject
 from mappings.transform import transform
 from sync import identity
@@ -52,16 +53,17 @@ class Parents:
         return result
 
     def _linked_people(self, importer_class, ids, records=None) -> dict:
+        """Customers are imported when Salesforce lacks them; guests, whose only source is
+        their orders, every time (an unchanged guest costs no call and no log row)."""
         importer = importer_class(self.ctx)
         ids = {str(i) for i in ids}
-        missing = ids - set(self._links(importer, ids, "Contact"))
-        if missing:
-            fetched = [records[i] for i in missing] if records else importer.fetch(sorted(missing))
+        wanted = ids if records else ids - set(self._links(importer, ids, "Contact"))
+        errors_by_id = {}
+        if wanted:
+            fetched = [records[i] for i in wanted] if records else importer.fetch(sorted(wanted))
             outcomes = importer.run(fetched)
-            self.outcomes += outcomes
+            self.outcomes += [o for o in outcomes if o.outcome != Outcome.UNCHANGED]
             errors_by_id = {o.source_id: o.error for o in outcomes if o.error is not None}
-        else:
-            errors_by_id = {}
         accounts = self._links(importer, ids, "Account")
         contacts = self._links(importer, ids, "Contact")
         people = {}
