@@ -35,6 +35,7 @@ PARENT_LOOKUPS = {
     "OpportunityLineItem": "OpportunityId",
 }
 LOCK_SECONDS = 300
+DELETED_CODES = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY"}
 
 
 @dataclass
@@ -44,7 +45,6 @@ class Write:
     key: str = ""  # the external ID value, `<store hash>:<id>`
     create_only: dict = field(default_factory=dict)  # lookups set once, e.g. OrderId
     match_record: dict | None = None  # what matching rules read; None: never match
-    force: bool = False  # write even when the values are unchanged
     hashed: dict | None = None  # what the unchanged check compares, if not the values
     settled: bool = True  # False: the caller links the final hash once the record is complete
     target_id: str | None = None
@@ -74,7 +74,7 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
         link = links.get(w.source_id)
         if link:
             w.target_id = link.target_id
-            w.unchanged = not w.force and link.values_hash == w.hash
+            w.unchanged = link.values_hash == w.hash
     ext_field = ctx.external_id_field(setting, sobject) if any(w.key for w in writes) else ""
     with recording() as calls:
         unlinked = [w for w in writes if w.target_id is None and w.match_record is not None]
@@ -98,9 +98,15 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
 def _send(ctx, sobject, ext_field, pending) -> None:
     if ext_field:
         _upsert(ctx, sobject, ext_field, pending)
-    else:
-        _update(ctx, sobject, [w for w in pending if w.target_id])
-        _create(ctx, sobject, [w for w in pending if not w.target_id])
+        return
+    linked = [w for w in pending if w.target_id]
+    _update(ctx, sobject, linked)
+    # A linked record someone deleted in Salesforce is made again (with an external ID, the
+    # upsert does that by itself).
+    gone = [w for w in linked if w.error is not None and w.error.code in DELETED_CODES]
+    for w in gone:
+        w.target_id, w.error = None, None
+    _create(ctx, sobject, [w for w in pending if not w.target_id])
 
 
 def _send_by_parent(ctx, sobject, ext_field, pending) -> None:
@@ -122,17 +128,14 @@ def _send_by_parent(ctx, sobject, ext_field, pending) -> None:
 
 def _upsert(ctx, sobject, ext_field, writes) -> None:
     # Records found by matching rules carry no external ID yet: update them by Id, claiming them.
-    claimed = [w for w in writes if w.matched]
-    for w in claimed:
-        w.values = {**w.values, ext_field: w.key}
-    _update(ctx, sobject, claimed)
-    rest = [w for w in writes if w not in claimed]
+    _update(ctx, sobject, [w for w in writes if w.matched], claim=ext_field)
+    rest = [w for w in writes if not w.matched]
     rows = [{**w.values, **w.create_only, ext_field: w.key} for w in rest]
     _apply(rest, ctx.sf.upsert_many(sobject, ext_field, rows) if rows else [])
 
 
-def _update(ctx, sobject, writes) -> None:
-    rows = [{**w.values, "Id": w.target_id} for w in writes]
+def _update(ctx, sobject, writes, *, claim: str = "") -> None:
+    rows = [{**w.values, **({claim: w.key} if claim else {}), "Id": w.target_id} for w in writes]
     _apply(writes, ctx.sf.update_many(sobject, rows) if rows else [], keep_id=True)
 
 

@@ -42,6 +42,21 @@ def test_a_contact_already_in_salesforce_is_matched_by_email_and_claimed(demo):
     assert [c["Id"] for c in mine] == [existing]
     assert mine[0]["LastName"] == customer["last_name"]
     assert mine[0]["BigCommerce_ID__c"] == f"{demo.store.store_hash}:1"
+    assert import_now(demo.store, "customer").unchanged == 25
+
+
+def test_a_record_deleted_in_salesforce_is_made_again_at_its_next_change(demo):
+    import_now(demo.store, "product")
+    client = SalesforceClient.for_org(demo.store.salesforce_org)
+    entry = salesforce("PricebookEntry")[0]
+    product = next(p for p in salesforce("Product2") if p["Id"] == entry["Product2Id"])
+    assert client.delete_many([entry["Id"]])[0].ok
+    product_id = int(product["BigCommerce_ID__c"].split(":")[1])
+    bigcommerce(demo.store).call("PUT", f"v3/catalog/products/{product_id}", json={"price": 99.5})
+
+    assert import_now(demo.store, "product", kind="incremental").failed == 0
+    [again] = [e for e in salesforce("PricebookEntry") if e["Product2Id"] == product["Id"]]
+    assert again["Id"] != entry["Id"] and again["UnitPrice"] == 99.5
 
 
 def test_several_matches_skip_the_record_and_say_why(demo):
