@@ -39,25 +39,6 @@ def links_for(store, source_type: str, source_ids, target_object: str) -> dict[s
     return {link.source_id: link for link in rows}
 
 
-def save_link(
-    store, source_type: str, source_id, target_object: str, target_id: str, hashed: str = ""
-) -> IdentityLink:
-    link, _ = IdentityLink.objects.update_or_create(
-        store=store,
-        source_type=source_type,
-        source_id=str(source_id),
-        target_object=target_object,
-        defaults={"target_id": target_id, "values_hash": hashed},
-    )
-    return link
-
-
-def forget(store, source_type: str, source_id) -> int:
-    return IdentityLink.objects.filter(
-        store=store, source_type=source_type, source_id=str(source_id)
-    ).delete()[0]
-
-
 def save_links(store, source_type: str, target_object: str, linked: list[tuple]) -> None:
     """Link many records at once: [(source id, target id, values hash)], replacing old links."""
     if not linked:

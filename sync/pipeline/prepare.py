@@ -35,21 +35,26 @@ def prepare(ctx, setting, record: dict, targets, *, source_id=None, unit_id=None
     prepared = Prepared(source_id, str(unit_id if unit_id is not None else source_id), record)
     problems = {}
     for sobject in targets:
-        result = transform(record, ctx.rules(setting, sobject))
-        problems.update({f"{sobject}.{name}": text for name, text in result.errors.items()})
-        values = {name: plain(value) for name, value in result.values.items()}
-        record_type = record_type_for(record, ctx.record_type_rules(setting, sobject))
-        if record_type:
-            record_type_id = ctx.record_type_id(sobject, record_type)
-            if record_type_id is None:
-                problems[f"{sobject}.RecordTypeId"] = (
-                    f"The org has no {sobject} record type {record_type!r}."
-                )
-            values["RecordTypeId"] = record_type_id
-        prepared.values[sobject] = values
+        prepared.values[sobject] = mapped_values(ctx, setting, record, sobject, problems)
     if problems:
         prepared.error = mapping_error(problems)
     return prepared
+
+
+def mapped_values(ctx, setting, record: dict, sobject: str, problems: dict) -> dict:
+    """One sObject's values for a record; what does not fit is added to `problems`."""
+    result = transform(record, ctx.rules(setting, sobject))
+    problems.update({f"{sobject}.{name}": text for name, text in result.errors.items()})
+    values = {name: plain(value) for name, value in result.values.items()}
+    record_type = record_type_for(record, ctx.record_type_rules(setting, sobject))
+    if record_type:
+        record_type_id = ctx.record_type_id(sobject, record_type)
+        if record_type_id is None:
+            problems[f"{sobject}.RecordTypeId"] = (
+                f"The org has no {sobject} record type {record_type!r}."
+            )
+        values["RecordTypeId"] = record_type_id
+    return values
 
 
 def mapping_error(problems: dict) -> errors.ValidationFailed:

@@ -74,10 +74,6 @@ def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, 
     )
 
 
-def failed(source: str, source_id: str, error: errors.APIError) -> RecordOutcome:
-    return RecordOutcome(source, source_id, Outcome.FAILED, error=error)
-
-
 def save(store, run: SyncRun | None, outcomes: list[RecordOutcome], calls, shared=()) -> None:
     """Write the log rows of a batch and add them to the run's counters.
 

@@ -21,8 +21,8 @@ def test_external_ids_are_unique_per_store(store_a, store_b):
 
 
 def test_saving_a_link_twice_keeps_one_link(store_a):
-    identity.save_link(store_a, "customer", 5, "Contact", "003A", "h1")
-    identity.save_link(store_a, "customer", 5, "Contact", "003A", "h2")
+    identity.save_links(store_a, "customer", "Contact", [(5, "003A", "h1")])
+    identity.save_links(store_a, "customer", "Contact", [(5, "003A", "h2")])
     links = identity.links_for(store_a, "customer", [5, 6], "Contact")
     assert list(links) == ["5"]
     assert links["5"].values_hash == "h2"
@@ -30,5 +30,5 @@ def test_saving_a_link_twice_keeps_one_link(store_a):
 
 
 def test_links_of_one_store_are_not_another_stores(store_a, store_b):
-    identity.save_link(store_a, "customer", 5, "Contact", "003A")
+    identity.save_links(store_a, "customer", "Contact", [(5, "003A", "")])
     assert identity.links_for(store_b, "customer", [5], "Contact") == {}

@@ -4,7 +4,8 @@ from unittest.mock import patch
 import pytest
 
 from logs.models import Outcome, SyncLogEntry
-from sync.models import IdentityLink, SyncRun
+from sync.identity import save_links
+from sync.models import SyncRun
 from sync.tasks import run_import
 
 pytestmark = pytest.mark.django_db
@@ -200,27 +201,9 @@ def test_importing_a_record_by_id_queues_a_run_of_that_record(client_for, oscar,
 
 
 def test_the_records_page_lists_the_identity_map_with_a_filter(client_for, oscar, store_a, store_b):
-    IdentityLink.objects.create(
-        store=store_a,
-        source_type="customer",
-        source_id="5",
-        target_object="Contact",
-        target_id="003000000000005AAA",
-    )
-    IdentityLink.objects.create(
-        store=store_a,
-        source_type="product",
-        source_id="9",
-        target_object="Product2",
-        target_id="01t000000000009AAA",
-    )
-    IdentityLink.objects.create(
-        store=store_b,
-        source_type="customer",
-        source_id="6",
-        target_object="Contact",
-        target_id="003000000000006AAA",
-    )
+    save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
+    save_links(store_a, "product", "Product2", [("9", "01t000000000009AAA", "")])
+    save_links(store_b, "customer", "Contact", [("6", "003000000000006AAA", "")])
     client = client_for(oscar)
     page = client.get("/records/").content.decode()
     assert "003000000000005AAA" in page
@@ -235,13 +218,7 @@ def test_the_records_page_lists_the_identity_map_with_a_filter(client_for, oscar
 
 
 def test_a_viewer_sees_records_without_import_buttons(client_for, victor, store_a):
-    IdentityLink.objects.create(
-        store=store_a,
-        source_type="customer",
-        source_id="5",
-        target_object="Contact",
-        target_id="003000000000005AAA",
-    )
+    save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
     page = client_for(victor).get("/records/").content.decode()
     assert "003000000000005AAA" in page
     assert "Import again" not in page

@@ -12,7 +12,6 @@ from integrations import errors
 from integrations.bigcommerce import dates
 from logs.models import Outcome
 from mappings.models import OrderTarget, SourceObject
-from mappings.transform import transform
 from sync import identity
 from sync.models import IdentityLink
 from sync.pipeline import extract
@@ -21,7 +20,7 @@ from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.importers.people import CustomerImporter, GuestImporter, guest_id, guests_of
 from sync.pipeline.load import Write, write_records
 from sync.pipeline.matching import quote
-from sync.pipeline.prepare import mapping_error, plain
+from sync.pipeline.prepare import mapped_values, mapping_error
 
 DRAFT = "Draft"
 PARENTS_PER_QUERY = 200
@@ -163,11 +162,11 @@ class OrderImporter(Importer):
             if unit in entry_errors or unit not in entries:
                 p.error = p.error or entry_errors.get(unit) or _custom_product(item)
                 return p
-            values = {}
-            for sobject in self.item_targets():
-                result = transform({**item, "order": order}, self.ctx.rules(self.setting, sobject))
-                problems.update({f"{sobject}.{k}": v for k, v in result.errors.items()})
-                values[sobject] = {k: plain(v) for k, v in result.values.items()}
+            line = {**item, "order": order}
+            values = {
+                sobject: mapped_values(self.ctx, self.setting, line, sobject, problems)
+                for sobject in self.item_targets()
+            }
             p.items.append((str(item["id"]), entries[unit], values))
         if problems and p.ok:
             p.error = mapping_error(problems)
