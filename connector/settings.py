@@ -188,6 +188,11 @@ CELERY_TASK_ROUTES = {
     "sync.tasks.run_*": {"queue": "sync"},
 }
 
+# A running run's worker writes a heartbeat this often; a run whose heartbeat is older than
+# RUN_STALE_SECONDS belongs to a dead worker and is taken over (sync/liveness.py).
+RUN_HEARTBEAT_SECONDS = env.int("RUN_HEARTBEAT_SECONDS", default=10)
+RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=60)
+
 # --- Salesforce ------------------------------------------------------------------------------
 # Upserts of this many records or more go through Bulk API 2.0 instead of sObject Collections.
 SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=2000)

@@ -30,6 +30,9 @@ class SyncLogEntry(models.Model):
     values = models.JSONField(default=dict, blank=True)
     calls = models.JSONField(default=list, blank=True)
     attempt = models.PositiveIntegerField(default=1)
+    # Within one attempt, the run may have tried the record more than once (passing errors get
+    # more rounds): the errors of the earlier tries, oldest first.
+    earlier_tries = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

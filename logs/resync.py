@@ -1,9 +1,9 @@
 """Re-sync from the log: one record from its log row, every failed record of a run, or a
 record by its BigCommerce id. The console, the REST API and the webhooks all call these."""
 
-from logs.models import Outcome, SyncLogEntry
+from logs.models import SyncLogEntry
 from sync.models import SyncRun
-from sync.runs import RunRefused, start_run
+from sync.runs import RunRefused, failed_records, start_run, start_runs
 
 
 def resync_entry(entry: SyncLogEntry, user=None) -> SyncRun:
@@ -17,26 +17,16 @@ def resync_entry(entry: SyncLogEntry, user=None) -> SyncRun:
     )
 
 
-def resync_failed(run: SyncRun, user=None) -> SyncRun:
-    """Every record whose latest log row in this run failed."""
-    failed = failed_source_ids(run)
+def resync_failed(run: SyncRun, user=None) -> list[SyncRun]:
+    """Every record whose latest log row in this run failed: one re-sync per object, run one
+    after the other in dependency order (customers and products before the orders)."""
+    failed = failed_records(run)
     if not failed:
         raise RunRefused("No record of this run failed.")
-    return start_run(
-        run.store, run.source, SyncRun.Kind.RESYNC, trigger="resync", user=user, source_ids=failed
-    )
+    return start_runs(run.store, failed.items(), SyncRun.Kind.RESYNC, trigger="resync", user=user)
 
 
 def resync_record(store, source: str, source_id, user=None, *, trigger="manual") -> SyncRun:
     return start_run(
         store, source, SyncRun.Kind.RECORDS, trigger=trigger, user=user, source_ids=[source_id]
     )
-
-
-def failed_source_ids(run: SyncRun) -> list[str]:
-    latest = {}
-    for source_id, outcome in (
-        SyncLogEntry.objects.filter(run=run).order_by("pk").values_list("source_id", "outcome")
-    ):
-        latest[source_id] = outcome
-    return [source_id for source_id, outcome in latest.items() if outcome == Outcome.FAILED]

@@ -73,6 +73,7 @@ class SyncRun(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Completed with failures"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -101,10 +102,20 @@ class SyncRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process executing the run, and when it last said it was alive: a running run whose
+    # heartbeat stopped belongs to a dead worker and is taken over (sync/liveness.py).
+    owner = models.CharField(max_length=64, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The watermark of the last batch written: where a taken-over run resumes.
+    checkpoint = models.DateTimeField(null=True, blank=True)
+    takeovers = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["store", "source", "status"], name="run_by_store_status")]
+        indexes = [
+            models.Index(fields=["store", "source", "status"], name="run_by_store_status"),
+            models.Index(fields=["status", "heartbeat_at"], name="run_by_heartbeat"),
+        ]
         constraints = [
             # Two batch imports of one object at once would only fight over the same records.
             models.UniqueConstraint(
@@ -118,6 +129,14 @@ class SyncRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.source} for {self.store} ({self.status})"
+
+    @property
+    def outcome_label(self) -> str:
+        """The status as people read it: a run that finished with failures says how many."""
+        if self.status == self.Status.PARTIAL and self.failed:
+            noun = "failure" if self.failed == 1 else "failures"
+            return f"Completed with {self.failed:,} {noun}"
+        return self.get_status_display()
 
 
 class ImportSchedule(models.Model):

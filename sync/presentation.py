@@ -7,12 +7,24 @@ from sync.runs import RunRefused
 
 
 def start_and_show(request, store, start, *, back: str):
-    """Call `start()`; show the new run, or go `back` with the reason it was refused."""
+    """Call `start()` (one run, or several run in order); show the first new run, or go
+    `back` with the reason it was refused."""
     try:
-        run = start()
+        started = start()
     except RunRefused as refused:
         messages.error(request, str(refused))
         return redirect(back)
-    what = run.get_source_display().lower()
-    messages.success(request, f"{run.get_kind_display()} of {what} queued.")
-    return redirect("run_detail", store.pk, run.pk)
+    started = started if isinstance(started, list) else [started]
+    messages.success(request, _queued_message(started))
+    return redirect("run_detail", store.pk, started[0].pk)
+
+
+def _queued_message(started) -> str:
+    first = started[0]
+    if len(started) == 1:
+        return f"{first.get_kind_display()} of {first.get_source_display().lower()} queued."
+    parts = ", ".join(
+        f"{len(run.source_ids)} {run.get_source_display().lower()} (run #{run.pk})"
+        for run in started
+    )
+    return f"{first.get_kind_display()} queued, one run per object, in this order: {parts}."

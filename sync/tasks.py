@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from sync import runs, services
+from sync import liveness, runs, services
 
 
 @shared_task
@@ -16,6 +16,16 @@ def record_heartbeat(queue, sent_at, source):
 @shared_task
 def run_import(run_id):
     runs.execute_run(run_id)
+
+
+@shared_task
+def run_imports(run_ids):
+    runs.execute_runs(run_ids)
+
+
+@shared_task
+def take_over_stale_runs():
+    liveness.take_over_stale()
 
 
 @shared_task

@@ -6,6 +6,7 @@ from sync.models import ImportSchedule, SyncRun
 
 class RunSerializer(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    outcome = serializers.CharField(source="outcome_label", read_only=True)
 
     class Meta:
         model = SyncRun
@@ -16,6 +17,7 @@ class RunSerializer(serializers.ModelSerializer):
             "kind",
             "trigger",
             "status",
+            "outcome",
             "requested_by",
             "source_ids",
             "created",
@@ -30,6 +32,7 @@ class RunSerializer(serializers.ModelSerializer):
             "watermark_from",
             "watermark_to",
             "cancel_requested",
+            "takeovers",
             "error",
             "created_at",
             "started_at",

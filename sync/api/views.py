@@ -79,9 +79,12 @@ class RunViewSet(
 
     @action(detail=True, methods=["post"], url_path="resync-failed")
     def resync_failed(self, request, store_id, pk):
-        """Queue a run of the records that failed in this run."""
+        """Queue re-syncs of the records that failed in this run: one run per object, executed
+        in dependency order. Answers `{"runs": [...]}`."""
         self.store(needs=Role.OPERATOR)
-        return created(resync_failed(self.get_object(), user=request.user))
+        started = resync_failed(self.get_object(), user=request.user)
+        runs = RunSerializer(started, many=True).data
+        return Response({"runs": runs}, status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["post"], url_path="import-record")
     def import_record(self, request, store_id):

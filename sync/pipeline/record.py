@@ -32,10 +32,19 @@ class RecordOutcome:
     modified_at: datetime | None = None
     message: str = ""
     calls: list = field(default_factory=list)  # the calls its writes made
+    earlier_tries: list = field(default_factory=list)  # summaries of earlier tries in the run
 
     @property
     def retryable(self) -> bool:
         return self.error is not None and self.error.retryable
+
+    def summary(self) -> dict:
+        error = self.error
+        return {
+            "outcome": self.outcome,
+            "code": error.code if error else "",
+            "message": str(error.message) if error else self.message,
+        }
 
 
 def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, main: str = ""):
@@ -121,6 +130,7 @@ def _entry(store, run, outcome: RecordOutcome, calls, attempts) -> SyncLogEntry:
         values=outcome.values,
         calls=calls,
         attempt=attempts.get((outcome.source, outcome.source_id), 1),
+        earlier_tries=outcome.earlier_tries,
     )
 
 

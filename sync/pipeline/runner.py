@@ -18,13 +18,21 @@ from sync.pipeline.record import RecordOutcome
 
 logger = logging.getLogger(__name__)
 
+BATCH_KINDS = (SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL)
 PAGE = 250
 BATCH = 1000  # records per pipeline pass: the memory bound of a run
 RETRY_ROUNDS = 3  # passes over a page's records that failed for a passing reason
+# A run that completed moves the watermark on, with failures too: its failed records are in
+# the log, and "Re-sync failed records" repairs them.
+COMPLETED = (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL)
 
 
 class Cancelled(Exception):
     pass
+
+
+class TakenOver(Exception):
+    """Another worker owns the run now (this one was taken for dead): stop, write nothing."""
 
 
 def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> SyncRun:
@@ -40,6 +48,9 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         watermark = _run_pages(run, ctx, importer, sleep)
     except Cancelled:
         _finish(run, SyncRun.Status.CANCELLED)
+    except TakenOver:
+        logger.warning("Run %s was taken over by another worker; this one stops", run.pk)
+        return run
     except (errors.APIError, MappingProblems, LookupError) as exc:
         logger.warning("Run %s failed: %s", run.pk, exc)
         _finish(run, SyncRun.Status.FAILED, error=str(exc))
@@ -48,9 +59,16 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         _finish(run, SyncRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
     else:
-        _finish(run, SyncRun.Status.SUCCEEDED, watermark=watermark)
+        _finish(run, _completed(run), watermark=watermark)
     run.refresh_from_db()
     return run
+
+
+def _completed(run) -> str:
+    """Succeeded, or completed with failures when a record's latest row in the run failed."""
+    from sync.runs import failed_records
+
+    return SyncRun.Status.PARTIAL if failed_records(run) else SyncRun.Status.SUCCEEDED
 
 
 class MappingProblems(Exception):
@@ -66,18 +84,27 @@ def _check_mappings(ctx, importer) -> None:
 
 
 def _run_pages(run, ctx, importer, sleep):
-    watermark = run.watermark_from
+    watermark = run.checkpoint or run.watermark_from
     batches = _batches(_pages(run, importer))
     while True:
         with recording() as reads:  # the calls that read a batch belong to its records
             batch = next(batches, None)
         if batch is None:
             return watermark
-        if SyncRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
-            raise Cancelled
+        _check_still_wanted(run)
         outcomes, calls = _import_batch(importer, batch, sleep)
         record.save(run.store, run, outcomes, reads + calls, shared=reads)
         watermark = _later(watermark, outcomes, run.source)
+        if watermark is not None and run.kind in BATCH_KINDS:
+            SyncRun.objects.filter(pk=run.pk).update(checkpoint=watermark)
+
+
+def _check_still_wanted(run) -> None:
+    state = SyncRun.objects.filter(pk=run.pk).values("cancel_requested", "owner").first()
+    if state is None or (run.owner and state["owner"] != run.owner):
+        raise TakenOver
+    if state["cancel_requested"]:
+        raise Cancelled
 
 
 def _batches(pages):
@@ -94,8 +121,11 @@ def _batches(pages):
 
 
 def _pages(run, importer):
-    if run.kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC):
+    if run.kind not in BATCH_KINDS:
         yield from _chosen_records(run, importer)
+        return
+    if run.checkpoint is not None:  # taken over: resume after the last batch written
+        yield from importer.pages(run.checkpoint)
         return
     since = run.watermark_from
     if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
@@ -128,18 +158,34 @@ def _gone(source, source_id) -> RecordOutcome:
 
 
 def _import_batch(importer, page, sleep):
-    """Import a batch; records that failed for a passing reason go again, with back-off."""
+    """Import a batch; records that failed for a passing reason go again, with back-off.
+
+    A record tried several times (an order, or the customer it needed first) ends with one
+    outcome, its last, which keeps the errors of its earlier tries and all their calls."""
     retry = RetryPolicy()
     with recording() as calls:
-        outcomes = importer.run(page)
+        outcomes = _by_record({}, importer.run(page))
         for attempt in range(1, RETRY_ROUNDS + 1):
-            again = {o.source_id for o in outcomes if o.retryable and o.source == importer.source}
+            again = {
+                o.source_id
+                for o in outcomes.values()
+                if o.retryable and o.source == importer.source
+            }
             if not again:
                 break
             sleep(retry.backoff(attempt))
-            retried = importer.run([r for r in page if importer.source_id(r) in again])
-            outcomes = [o for o in outcomes if o.source_id not in again] + retried
-    return outcomes, calls
+            _by_record(outcomes, importer.run([r for r in page if importer.source_id(r) in again]))
+    return list(outcomes.values()), calls
+
+
+def _by_record(outcomes: dict, tried: list[RecordOutcome]) -> dict:
+    for outcome in tried:
+        earlier = outcomes.get((outcome.source, outcome.source_id))
+        if earlier is not None:
+            outcome.earlier_tries = [*earlier.earlier_tries, earlier.summary()]
+            outcome.calls = [*earlier.calls, *outcome.calls]
+        outcomes[(outcome.source, outcome.source_id)] = outcome
+    return outcomes
 
 
 def _later(watermark, outcomes, source):
@@ -152,12 +198,12 @@ def _later(watermark, outcomes, source):
 
 def _finish(run, status, *, error="", watermark=None) -> None:
     changes = {"status": status, "finished_at": timezone.now(), "error": error}
-    if status == SyncRun.Status.SUCCEEDED and run.kind in (
-        SyncRun.Kind.FULL,
-        SyncRun.Kind.INCREMENTAL,
-    ):
+    if status in COMPLETED and run.kind in BATCH_KINDS:
         changes["watermark_to"] = watermark
-    SyncRun.objects.filter(pk=run.pk).update(**changes)
+    mine = SyncRun.objects.filter(pk=run.pk)
+    if run.owner:  # a run taken over in between is the new owner's to finish
+        mine = mine.filter(owner=run.owner)
+    mine.update(**changes)
 
 
 def last_watermark(store, source):
@@ -166,8 +212,8 @@ def last_watermark(store, source):
         SyncRun.objects.filter(
             store=store,
             source=source,
-            status=SyncRun.Status.SUCCEEDED,
-            kind__in=[SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL],
+            status__in=COMPLETED,
+            kind__in=BATCH_KINDS,
             watermark_to__isnull=False,
         )
         .order_by("-finished_at")

@@ -90,9 +90,17 @@ def test_resync_failed_through_the_api(api, store_a):
     run = make_run(store_a, status=SyncRun.Status.SUCCEEDED)
     make_entry(store_a, "7", Outcome.FAILED, run=run)
     make_entry(store_a, "8", Outcome.CREATED, run=run)
+    make_entry(store_a, "9", Outcome.FAILED, run=run, source="product")
     response = post(api, f"/api/v1/stores/{store_a.pk}/runs/{run.pk}/resync-failed/")
     assert response.status_code == 201
-    assert (response.json()["kind"], response.json()["source_ids"]) == ("resync", ["7"])
+    started = [(r["source"], r["kind"], r["source_ids"]) for r in response.json()["runs"]]
+    assert started == [("customer", "resync", ["7"]), ("product", "resync", ["9"])]
+
+
+def test_a_run_with_failures_reads_as_such_in_the_api(api, store_a):
+    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=3)
+    body = api.get(f"/api/v1/stores/{store_a.pk}/runs/{run.pk}/").json()
+    assert (body["status"], body["outcome"]) == ("partial", "Completed with 3 failures")
 
 
 def test_resync_failed_of_a_run_without_failures_is_409(api, store_a):

@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from integrations.bigcommerce.client import BigCommerceClient
-from logs.resync import failed_source_ids
 from mappings.defaults import apply_default_template
 from sandbox.bigcommerce import demo as bc_demo
 from sandbox.bigcommerce import services as bc_services
@@ -17,7 +16,7 @@ from stores.models import Store
 from sync.models import SyncRun
 from sync.pipeline import extract
 from sync.pipeline.runner import last_watermark
-from sync.runs import start_run
+from sync.runs import failed_records, start_run
 from tests.sync.conftest import external_ids, import_now, salesforce
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,8 +79,8 @@ def test_a_run_under_429s_5xx_and_lock_errors_ends_with_every_record_once(demo):
         clear_faults(Emulator.SALESFORCE)
         clear_faults(Emulator.BIGCOMMERCE)
     for run in runs:  # what failed even after the retries is re-synced from the log
-        if failed_source_ids(run):
-            import_now(run.store, run.source, kind="resync", source_ids=failed_source_ids(run))
+        for source, ids in failed_records(run).items():
+            import_now(run.store, source, kind="resync", source_ids=ids)
     for object_name in ("Account", "Contact", "Product2", "Order", "Case"):
         assert all(n == 1 for n in external_ids(object_name).values()), object_name
     assert len(external_ids("Order")) == 60

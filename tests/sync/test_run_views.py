@@ -6,7 +6,7 @@ import pytest
 from logs.models import Outcome, SyncLogEntry
 from sync.identity import save_links
 from sync.models import SyncRun
-from sync.tasks import run_import
+from sync.tasks import run_import, run_imports
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,9 @@ def make_run(store, **fields):
 
 
 def log(store, run, source_id, outcome, **fields):
+    fields = {"source": run.source, **fields}
     return SyncLogEntry.objects.create(
-        store=store, run=run, source=run.source, source_id=source_id, outcome=outcome, **fields
+        store=store, run=run, source_id=source_id, outcome=outcome, **fields
     )
 
 
@@ -31,13 +32,15 @@ def enqueued(django_capture_on_commit_callbacks):
         run_ids = []
         with (
             patch.object(run_import, "delay") as delay,
+            patch.object(run_imports, "delay") as delay_several,
             django_capture_on_commit_callbacks(execute=False) as callbacks,
         ):
             yield run_ids
-        assert not delay.called, "enqueued before the transaction committed"
+        assert not (delay.called or delay_several.called), "enqueued before the commit"
         for callback in callbacks:
             callback()
         run_ids.extend(call.args[0] for call in delay.call_args_list)
+        run_ids.extend(pk for call in delay_several.call_args_list for pk in call.args[0])
 
     return capture
 
@@ -125,6 +128,34 @@ def test_resync_failed_starts_a_run_of_exactly_the_failed_records(
     assert resync.kind == SyncRun.Kind.RESYNC
     assert resync.source_ids == ["1", "4"]
     assert run_ids == [resync.pk]
+
+
+def test_resync_failed_of_an_orders_run_repairs_its_customers_and_guests_first(
+    client_for, oscar, store_a, enqueued
+):
+    run = make_run(store_a, source="order", status=SyncRun.Status.PARTIAL, failed=2)
+    log(store_a, run, "11", Outcome.FAILED)  # an order
+    log(store_a, run, "11", Outcome.FAILED, source="customer")  # its customer
+    log(store_a, run, "email:guest@example.com", Outcome.FAILED, source="guest")
+    log(store_a, run, "12", Outcome.FAILED)
+    with enqueued() as run_ids:
+        response = client_for(oscar).post(f"/stores/{store_a.pk}/runs/{run.pk}/resync-failed/")
+    resyncs = list(SyncRun.objects.exclude(pk=run.pk).order_by("pk"))
+    assert [(r.source, r.kind, r.source_ids) for r in resyncs] == [
+        ("customer", "resync", ["11"]),
+        ("guest", "resync", ["email:guest@example.com"]),
+        ("order", "resync", ["11", "12"]),
+    ]
+    assert run_ids == [r.pk for r in resyncs]  # one task runs them in this order
+    assert response.url == f"/stores/{store_a.pk}/runs/{resyncs[0].pk}/"
+
+
+def test_a_run_that_completed_with_failures_says_so_in_amber(client_for, victor, store_a):
+    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=25, created=0)
+    page = client_for(victor).get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
+    assert '<span class="badge warn">Completed with 25 failures</span>' in page
+    listing = client_for(victor).get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert "Completed with 25 failures" in listing
 
 
 def test_the_run_page_shows_counters_error_and_its_log_rows(client_for, victor, store_a):
