@@ -34,7 +34,9 @@ PARENT_LOOKUPS = {
     "OrderItem": "OrderId",
     "OpportunityLineItem": "OpportunityId",
 }
-LOCK_SECONDS = 300
+# How long a writer waits while a live worker writes the same children (a dead one's lease
+# lapses within seconds, see connector/locks.py).
+LOCK_WAIT_SECONDS = 300
 DELETED_CODES = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY"}
 
 
@@ -118,7 +120,7 @@ def _send_by_parent(ctx, sobject, ext_field, pending) -> None:
     pending.sort(key=lambda w: str(w.values.get(parent) or w.create_only.get(parent) or ""))
     name = f"salesforce-children:{ctx.store.salesforce_org_id}:{sobject}"
     try:
-        with cache_lock(name, hold_seconds=LOCK_SECONDS, wait_seconds=LOCK_SECONDS):
+        with cache_lock(name, wait_seconds=LOCK_WAIT_SECONDS):
             _send(ctx, sobject, ext_field, pending)
     except LockTimeout as exc:
         busy = errors.TransientError(f"Another worker kept writing {sobject}: {exc}")
