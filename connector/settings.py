@@ -148,6 +148,9 @@ else:
         }
     }
 
+# How long a cache call keeps trying while Redis restarts (connector/cache.py).
+CACHE_BLIP_SECONDS = env.float("CACHE_BLIP_SECONDS", default=15)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker: messages are files under var/broker, shared by web, worker and beat.

@@ -6,12 +6,15 @@ With Redis it is shared by all processes on all machines; without (the embedded 
 shared by the threads of one process.
 """
 
+import contextlib
 import math
 import threading
 import time
 
 import redis
 from django.conf import settings
+
+from connector.cache import BLIPS, survive_blips
 
 KEY_PREFIX = "connector:bc-rate:"
 
@@ -71,11 +74,21 @@ class RedisRateLimiter:
         self._update = client.register_script(UPDATE)
 
     def wait_ms(self) -> int:
-        """0 if a request may go now (and count it), else the ms until the window resets."""
-        return int(self._acquire(keys=[self.key], args=[now_ms()]))
+        """0 if a request may go now (and count it), else the ms until the window resets.
+
+        While Redis cannot be reached, requests go without waiting: BigCommerce answers a
+        request over the quota with a 429, which the client waits out."""
+        try:
+            return int(
+                survive_blips(lambda: self._acquire(keys=[self.key], args=[now_ms()]), seconds=2)
+            )
+        except BLIPS:
+            return 0
 
     def update(self, left: int, reset_in_ms: int, quota: int | None = None) -> None:
-        self._update(keys=[self.key], args=[now_ms(), left, reset_in_ms, reserve_for(quota)])
+        args = [now_ms(), left, reset_in_ms, reserve_for(quota)]
+        with contextlib.suppress(BLIPS):  # if Redis is away, the next answer says it again
+            survive_blips(lambda: self._update(keys=[self.key], args=args), seconds=2)
 
 
 class LocalRateLimiter:

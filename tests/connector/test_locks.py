@@ -31,9 +31,9 @@ def test_a_lock_held_by_a_killed_process_is_free_within_its_lease(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockTimeout):  # alive, it keeps the lock past its 2 s lease
-            with cache_lock("children:test", wait_seconds=4):
-                pass
+        # Alive, it keeps the lock past its 2 s lease.
+        with pytest.raises(LockTimeout), cache_lock("children:test", wait_seconds=4):
+            pass
         holder.send_signal(signal.SIGKILL)
         holder.wait()
         killed_at = time.monotonic()
@@ -67,9 +67,8 @@ def test_a_holder_that_outlives_its_lease_keeps_the_lock():
     try:
         inside.wait(5)
         time.sleep(2.5)  # more than twice the lease
-        with pytest.raises(LockTimeout):
-            with cache_lock("children:long", wait_seconds=0.5):
-                pass
+        with pytest.raises(LockTimeout), cache_lock("children:long", wait_seconds=0.5):
+            pass
     finally:
         done.set()
         holder.join()
