@@ -8,13 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from integrations.bigcommerce import dates
 from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from sync import liveness
 from sync.models import SyncRun
+from sync.pipeline import extract, runner
 from sync.runs import RunRefused, cancel_run, execute_run, start_run
 from tests.conftest import start_worker, stop_worker
-from tests.sync.conftest import external_ids, salesforce
+from tests.sync.conftest import bigcommerce, external_ids, salesforce
 
 
 def wait_until(condition, *, timeout: float, message: str):
@@ -144,3 +146,23 @@ def test_the_sweeper_ends_a_dead_webhook_run_and_requeues_a_dead_batch_run(dead_
     assert inline.status == SyncRun.Status.FAILED
     assert "webhook events go back to the inbox" in inline.error
     assert liveness.take_over_stale() == []  # nothing twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_taken_over_run_resumes_after_the_last_batch_it_wrote(demo):
+    customers = [c for page in extract.customer_pages(bigcommerce(demo.store)) for c in page]
+    modified = sorted(dates.parse(c["date_modified"]) for c in customers)
+    checkpoint = modified[len(modified) // 2]
+    run = SyncRun.objects.create(
+        store=demo.store,
+        source="customer",
+        kind=SyncRun.Kind.FULL,
+        status=SyncRun.Status.RUNNING,
+        checkpoint=checkpoint,
+        expected=len(customers),
+        takeovers=1,
+    )
+    run = runner.execute(run, sleep=lambda seconds: None)
+    assert run.status == "succeeded"
+    assert run.seen == len([m for m in modified if m >= checkpoint]) < len(customers)
+    assert run.watermark_to == modified[-1]
