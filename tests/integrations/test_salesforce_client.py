@@ -408,3 +408,160 @@ def test_composite_sends_related_records_in_one_call(client):
     assert sent["allOrNone"] is True
     assert sent["compositeRequest"][1]["body"]["AccountId"] == "@{account.id}"
     assert [r["body"]["id"] for r in results] == ["001A", "003A"]
+
+
+JOBS = f"{DATA}/jobs/ingest"
+SUCCESS_HEADER = '"sf__Id","sf__Created","BigCommerce_ID__c","LastName"\n'
+FAILED_HEADER = '"sf__Id","sf__Error","BigCommerce_ID__c","LastName"\n'
+
+
+def with_token(token):
+    return [matchers.header_matcher({"Authorization": f"Bearer {token}"})]
+
+
+def three_contacts():
+    return [{"BigCommerce_ID__c": f"s:{n}", "LastName": "ABC"[n]} for n in range(3)]
+
+
+def all_created(job="750J"):
+    rows = "".join(f'"003{n}","true","s:{n}","{"ABC"[n]}"\n' for n in range(3))
+    responses.get(f"{JOBS}/{job}/successfulResults", body=SUCCESS_HEADER + rows)
+    responses.get(f"{JOBS}/{job}/failedResults", body=FAILED_HEADER)
+
+
+@responses.activate
+def test_a_long_bulk_job_is_polled_and_read_through_several_renewals(client, slept):
+    """The session expires while polling, then while reading results: the job goes on."""
+    responses.post(JOBS, json={"id": "750J", "state": "Open"}, match=with_token("old-token"))
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(f"{JOBS}/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", status=401, json=EXPIRED, match=with_token("old-token"))
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("token-2"))
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "JobComplete"})
+    responses.get(
+        f"{JOBS}/750J/successfulResults", status=401, json=EXPIRED, match=with_token("token-2")
+    )
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("token-3"))
+    all_created()
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert [(r.id, r.created) for r in results] == [("0030", True), ("0031", True), ("0032", True)]
+    sent = [(c.request.method, c.request.url.removeprefix(JOBS)) for c in responses.calls]
+    assert sent.count(("PUT", "/750J/batches")) == 1
+    assert sent.count(("POST", JOBS.removeprefix(JOBS))) == 1  # one job created
+    auth = [c.request.headers.get("Authorization") for c in responses.calls[-2:]]
+    assert auth == ["Bearer token-3", "Bearer token-3"]  # results read with the newest token
+    assert slept == [1.0, 2.0, 4.0]  # the waits before polls grow
+
+
+@responses.activate
+def test_an_upload_that_failed_is_not_sent_again_to_its_job(client, slept):
+    """A 5xx on upload leaves the data's fate unknown: that job is aborted, a new one takes it."""
+    responses.post(JOBS, json={"id": "750A", "state": "Open"})
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(
+        f"{JOBS}/750A/batches",
+        status=503,
+        json=[{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}],
+    )
+    aborted = responses.patch(
+        f"{JOBS}/750A",
+        json={"id": "750A", "state": "Aborted"},
+        match=[matchers.json_params_matcher({"state": "Aborted"})],
+    )
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    closed = responses.patch(
+        f"{JOBS}/750J",
+        json={"id": "750J", "state": "UploadComplete"},
+        match=[matchers.json_params_matcher({"state": "UploadComplete"})],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "JobComplete"})
+    all_created()
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert all(r.ok for r in results)
+    assert (aborted.call_count, closed.call_count) == (1, 1)
+    puts = [c.request.url for c in responses.calls if c.request.method == "PUT"]
+    assert puts == [f"{JOBS}/750A/batches", f"{JOBS}/750J/batches"]
+
+
+@responses.activate
+def test_a_close_whose_answer_was_lost_is_not_an_error(client):
+    """The repeated close finds the job closed by the first one, and the job is read."""
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(
+        f"{JOBS}/750J",
+        status=503,
+        json=[{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}],
+    )
+    responses.patch(
+        f"{JOBS}/750J",
+        status=409,
+        json=[
+            {
+                "errorCode": "INVALIDJOBSTATE",
+                "message": "Job state is not valid for this request: UploadComplete",
+            }
+        ],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "JobComplete"})
+    all_created()
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert all(r.ok for r in results)
+    assert sum(c.request.method == "PUT" for c in responses.calls) == 1
+
+
+@responses.activate
+def test_a_bulk_job_that_runs_too_long_is_aborted_and_its_rest_written_in_collections(org, slept):
+    client = SalesforceClient(
+        org,
+        sleep=slept.append,
+        retry=RetryPolicy(max_attempts=3),
+        bulk_threshold=3,
+        bulk_max_wait=3,
+    )
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(
+        f"{JOBS}/750J",
+        json={"id": "750J", "state": "UploadComplete"},
+        match=[matchers.json_params_matcher({"state": "UploadComplete"})],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    aborted = responses.patch(
+        f"{JOBS}/750J",
+        json={"id": "750J", "state": "Aborted"},
+        match=[matchers.json_params_matcher({"state": "Aborted"})],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "Aborted"})
+    responses.get(
+        f"{JOBS}/750J/successfulResults", body=SUCCESS_HEADER + '"0030","true","s:0","A"\n'
+    )
+    responses.get(f"{JOBS}/750J/failedResults", body=FAILED_HEADER)
+    upsert = responses.patch(
+        f"{DATA}/composite/sobjects/Contact/BigCommerce_ID__c",
+        json=[
+            {"id": "0031", "success": True, "errors": [], "created": True},
+            {"id": "0032", "success": True, "errors": [], "created": True},
+        ],
+    )
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert [r.id for r in results] == ["0030", "0031", "0032"]
+    assert aborted.call_count == 1
+    assert slept == [1.0, 2.0]
+    sent = json.loads(upsert.calls[0].request.body)["records"]
+    assert [r["BigCommerce_ID__c"] for r in sent] == ["s:1", "s:2"]
