@@ -247,20 +247,30 @@ class SalesforceClient:
 
     def _write_collections(self, method, path, sobject, records) -> list[RecordResult]:
         results = [RecordResult(record) for record in records]
-        for start in range(0, len(results), COLLECTION_SIZE):
-            self._write_chunk(method, path, sobject, results[start : start + COLLECTION_SIZE])
+        self._write_rounds(method, path, sobject, results)
         return results
 
-    def _write_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> None:
-        """Write a chunk; then write again, with back-off, only the records that may pass."""
-        pending = chunk
-        for attempt in range(1, self.retry.max_attempts + 1):
-            if not self._send_chunk(method, path, sobject, pending):
+    def _write_rounds(self, method, path, sobject, results: list[RecordResult], first_round=1):
+        """Write the records in chunks of 200; then, with one back-off per round, write again
+        the records of the whole batch that failed for a passing reason, pooled in full chunks.
+        `first_round` > 1 when an earlier attempt (a Bulk job) already wrote them once.
+
+        Only records that Salesforce answered for are written again: its answer says they were
+        not saved. A request that failed is not sent again here (`_run` repeated it if that was
+        safe), so a create whose answer was lost is never repeated.
+        """
+        pending = results
+        for attempt in range(first_round, self.retry.max_attempts + 1):
+            if not pending:
                 return
-            pending = [r for r in pending if r.error is not None and r.error.retryable]
-            if not pending or attempt == self.retry.max_attempts:
-                return
-            self.sleep(self.retry.backoff(attempt))
+            if attempt > 1:
+                self.sleep(self.retry.backoff(attempt - 1))
+            again = []
+            for start in range(0, len(pending), COLLECTION_SIZE):
+                chunk = pending[start : start + COLLECTION_SIZE]
+                if self._send_chunk(method, path, sobject, chunk):
+                    again.extend(r for r in chunk if r.error is not None and r.error.retryable)
+            pending = again
 
     def _send_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> bool:
         """Send one request; False when the request itself failed (every record gets its error).
@@ -293,11 +303,11 @@ class SalesforceClient:
         results = []
         for part in _csv_parts(records):
             results.extend(self._bulk_job(sobject, "upsert", external_id_field, part))
-        # Rows that failed for a passing reason (a locked row) go again, through Collections.
+        # Rows that failed for a passing reason (a locked row) go again, through Collections,
+        # pooled across jobs; the job was their first attempt.
         again = [r for r in results if r.error is not None and r.error.retryable]
         path = f"composite/sobjects/{sobject}/{external_id_field}"
-        for start in range(0, len(again), COLLECTION_SIZE):
-            self._write_chunk("PATCH", path, sobject, again[start : start + COLLECTION_SIZE])
+        self._write_rounds("PATCH", path, sobject, again, first_round=2)
         return results
 
     def _bulk_job(self, sobject, operation, key_field, part) -> list[RecordResult]:

@@ -562,6 +562,56 @@ def test_a_bulk_job_that_runs_too_long_is_aborted_and_its_rest_written_in_collec
 
     assert [r.id for r in results] == ["0030", "0031", "0032"]
     assert aborted.call_count == 1
-    assert slept == [1.0, 2.0]
+    assert slept[:2] == [1.0, 2.0] and len(slept) == 3  # two polls, one back-off
     sent = json.loads(upsert.calls[0].request.body)["records"]
     assert [r["BigCommerce_ID__c"] for r in sent] == ["s:1", "s:2"]
+
+
+LOCKED = {
+    "success": False,
+    "errors": [
+        {
+            "statusCode": "UNABLE_TO_LOCK_ROW",
+            "message": "unable to obtain exclusive access to this record",
+            "fields": [],
+        }
+    ],
+}
+
+
+@responses.activate
+def test_locked_rows_of_all_chunks_are_retried_together_and_a_failed_create_is_not(client, slept):
+    """Round 1: chunks of 200, 200, 200, 50. Chunk 3 gets a 503 (a create: not sent again);
+    locked rows of the other chunks go in one call, after one back-off."""
+    locked = {"A5", "A150", "A201", "A333", "A450", "A620"}
+    sizes = []
+
+    def answer(request):
+        names = [r["Name"] for r in json.loads(request.body)["records"]]
+        sizes.append(len(names))
+        if "A400" in names:
+            return 503, {}, json.dumps([{"message": "Busy", "errorCode": "SERVER_UNAVAILABLE"}])
+        first_round = len(sizes) <= 4
+        return (
+            200,
+            {},
+            json.dumps(
+                [
+                    LOCKED
+                    if first_round and name in locked
+                    else {"id": f"001{name}", "success": True, "errors": []}
+                    for name in names
+                ]
+            ),
+        )
+
+    responses.add_callback(responses.POST, f"{DATA}/composite/sobjects", callback=answer)
+    results = client.create_many("Account", [{"Name": f"A{n}"} for n in range(650)])
+
+    assert sizes == [200, 200, 200, 50, 5]  # A450 was in the chunk that failed
+    retried = json.loads(responses.calls[4].request.body)["records"]
+    assert [r["Name"] for r in retried] == ["A5", "A150", "A201", "A333", "A620"]
+    assert len(slept) == 1
+    failed = [r.record["Name"] for r in results if not r.ok]
+    assert failed == [f"A{n}" for n in range(400, 600)]
+    assert all(r.error.status == 503 for r in results[400:600])

@@ -95,3 +95,40 @@ def test_a_bulk_job_outlives_sessions_expiring_at_every_other_call(client, crede
     assert_written_once(results, records, credentials)
     assert [c.status for c in calls].count(401) == len(BULK_STEPS) - 1  # each step but the first
     assert BulkJob.objects.filter(org=credentials.org).count() == 1
+
+
+# --- locked rows ----------------------------------------------------------------------------------
+COUNTED = 5000
+
+
+def test_locked_rows_are_retried_in_full_chunks(client, credentials, monkeypatch):
+    """5% of rows locked: each round of retries sends the rows of the whole batch in chunks
+    of 200, so the calls stay at the floor, with one back-off per round."""
+    set_faults(Emulator.SALESFORCE, lock_error_share=0.05)
+    events = []
+    send = SalesforceClient._send_chunk
+
+    def counted_send(self, method, path, sobject, chunk):
+        events.append(len(chunk))
+        return send(self, method, path, sobject, chunk)
+
+    monkeypatch.setattr(SalesforceClient, "_send_chunk", counted_send)
+    client.sleep = lambda seconds: events.append("back-off")
+    records = contacts(COUNTED)
+
+    with recording() as calls:
+        results = client.upsert_many("Contact", KEY, records)
+
+    assert_written_once(results, records, credentials)
+    rounds = [[]]
+    for event in events:
+        if event == "back-off":
+            rounds.append([])
+        else:
+            rounds[-1].append(event)
+    floor = sum(-(-sum(sizes) // 200) for sizes in rounds)
+    writes = [c for c in calls if "/composite/sobjects/" in c.path]
+    print(f"{COUNTED} records, rounds {[sum(r) for r in rounds]}: {len(writes)} calls")
+    assert all(r[:-1] == [200] * (len(r) - 1) for r in rounds)  # only each round's last is short
+    assert len(writes) == floor
+    assert len(rounds) >= 2  # 5% of 5,000 rows: some were locked
