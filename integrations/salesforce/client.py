@@ -80,6 +80,7 @@ class SalesforceClient:
         self.usage_guard_share = usage_guard_share or settings.SALESFORCE_USAGE_GUARD_SHARE
         self.bulk_max_wait = bulk_max_wait
         self._sf: Salesforce | None = None
+        self._expired = False
 
     @classmethod
     def for_org(cls, org, **kwargs) -> "SalesforceClient":
@@ -87,9 +88,13 @@ class SalesforceClient:
 
     # --- session ------------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
+        """The API client on the current token; a token is obtained first if there is none, or
+        if the last one expired."""
         if self._sf is None:
-            if not (self.org.access_token and self.org.instance_url):
-                self.org = auth.renew_token(self.org)
+            if self._expired or not (self.org.access_token and self.org.instance_url):
+                stale = self.org.access_token if self._expired else ""
+                self.org = auth.renew_token(self.org, stale_token=stale)
+                self._expired = False
             self._sf = Salesforce(
                 instance_url=self.org.instance_url,
                 session_id=self.org.access_token,
@@ -106,32 +111,44 @@ class SalesforceClient:
             session.mount(f"https://{instance.netloc}", DowngradeToHttp())
         return session
 
-    def _renew(self) -> None:
-        self.org = auth.renew_token(self.org, stale_token=self.org.access_token)
-        self._sf = None
+    def _expire(self) -> None:
+        self._expired, self._sf = True, None
 
     def _run(self, operation: Callable[[Salesforce], object], *, idempotent: bool):
-        """Run one call; renew an expired session once; retry passing failures if safe."""
+        """Run one call; renew an expired session once; retry passing failures if safe.
+
+        The operation gets the API client on the newest token at each try, so it must build
+        its request from that client. A failed token request is tried again whatever the call:
+        the call itself was refused or never sent, so nothing was saved.
+        """
         self._check_usage_guard()
         attempt, renewed = 1, False
         while True:
             try:
-                return operation(self._salesforce())
-            except sf_exceptions.SalesforceExpiredSession:
-                if renewed:
-                    raise errors.AuthError(
-                        "Salesforce refused a freshly renewed session", status=401, system=SYSTEM
-                    ) from None
-                self._renew()
-                renewed = True
-                continue
-            except sf_exceptions.SalesforceError as exc:
-                error = from_exception(exc)
-            except sf_exceptions.SalesforceOperationError as exc:  # e.g. an upload not answered 201
-                error = errors.PermanentError(str(exc)[:500], system=SYSTEM)
-            except requests.RequestException as exc:
-                error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
-            if not (error.retryable and idempotent and attempt < self.retry.max_attempts):
+                sf = self._salesforce()
+            except errors.APIError as exc:
+                error, safe = exc, True
+            else:
+                try:
+                    return operation(sf)
+                except sf_exceptions.SalesforceExpiredSession:
+                    if renewed:
+                        raise errors.AuthError(
+                            "Salesforce refused a freshly renewed session",
+                            status=401,
+                            system=SYSTEM,
+                        ) from None
+                    self._expire()
+                    renewed = True
+                    continue
+                except sf_exceptions.SalesforceError as exc:
+                    error, safe = from_exception(exc), idempotent
+                except sf_exceptions.SalesforceOperationError as exc:  # an upload not answered 201
+                    error, safe = errors.PermanentError(str(exc)[:500], system=SYSTEM), idempotent
+                except requests.RequestException as exc:
+                    error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
+                    safe = idempotent
+            if not (error.retryable and safe and attempt < self.retry.max_attempts):
                 raise error
             self.sleep(self.retry.backoff(attempt))
             attempt += 1

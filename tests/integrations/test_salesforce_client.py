@@ -615,3 +615,35 @@ def test_locked_rows_of_all_chunks_are_retried_together_and_a_failed_create_is_n
     failed = [r.record["Name"] for r in results if not r.ok]
     assert failed == [f"A{n}" for n in range(400, 600)]
     assert all(r.error.status == 503 for r in results[400:600])
+
+
+@responses.activate
+def test_a_renewal_that_met_a_5xx_is_tried_again_and_a_refused_create_is_sent_again(client):
+    """The token endpoint failing for a moment does not fail the call. The create was refused
+    for its expired session, so nothing was saved: sending it again is safe."""
+    url = f"{DATA}/composite/sobjects"
+    responses.post(url, status=401, json=EXPIRED, match=with_token("old-token"))
+    responses.post(f"{LOGIN}/services/oauth2/token", status=503, body="Service Unavailable")
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("new-token"))
+    responses.post(
+        url,
+        json=[{"id": "001A", "success": True, "errors": []}],
+        match=with_token("new-token"),
+    )
+
+    [result] = client.create_many("Account", [{"Name": "A"}])
+
+    assert result.ok and result.id == "001A"
+    assert [c.response.status_code for c in responses.calls] == [401, 503, 200, 200]
+
+
+@responses.activate
+def test_the_first_token_request_meeting_a_5xx_is_tried_again(org, client):
+    org.access_token = ""
+    org.save()
+    responses.post(f"{LOGIN}/services/oauth2/token", status=500, body="oops")
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("new-token"))
+    responses.get(
+        f"{DATA}/sobjects/Account/001A", json={"Id": "001A"}, match=with_token("new-token")
+    )
+    assert client.get("Account", "001A") == {"Id": "001A"}
