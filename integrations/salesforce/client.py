@@ -317,29 +317,41 @@ class SalesforceClient:
         A job is driven step by step, each step its own call with its own session renewal, so an
         expiry while polling or reading results resumes the job instead of uploading it again.
         """
-        results = []
+        results, again = [], []
         for part in _csv_parts(records):
-            results.extend(self._bulk_job(sobject, "upsert", external_id_field, part))
-        # Rows that failed for a passing reason (a locked row) go again, through Collections,
+            done, resend = self._bulk_job(sobject, "upsert", external_id_field, part)
+            results.extend(done)
+            again.extend(resend)
+        # Rows that failed for a passing reason (a locked row) go again through Collections,
         # pooled across jobs; the job was their first attempt.
-        again = [r for r in results if r.error is not None and r.error.retryable]
         path = f"composite/sobjects/{sobject}/{external_id_field}"
         self._write_rounds("PATCH", path, sobject, again, first_round=2)
         return results
 
-    def _bulk_job(self, sobject, operation, key_field, part) -> list[RecordResult]:
+    def _bulk_job(self, sobject, operation, key_field, part):
+        """Run one job; returns its results, and those that may be written again at once."""
         records, text = part
         try:
             job_id = self._bulk_submit(sobject, operation, key_field, text)
+        except errors.APIError as exc:  # the job was never closed, so it is never processed
+            failed = [RecordResult(record, error=exc) for record in records]
+            return failed, failed if exc.retryable else []
+        except _JobMayRun as unknown:
+            return [RecordResult(record, error=unknown.error) for record in records], []
+        try:
             info = self._bulk_wait(sobject, job_id)
             outcome = self._bulk_outcome(sobject, job_id, key_field)
         except errors.APIError as exc:
-            return [RecordResult(record, error=exc) for record in records]
+            # What the closed job wrote is unknown: the records are not written again now.
+            return [RecordResult(record, error=exc) for record in records], []
         message = f"Bulk API left the record unprocessed (job {job_id} {info['state']}"
         if info.get("errorMessage"):
             message += f": {info['errorMessage']}"
         unprocessed = errors.TransientError(message + ")", system=SYSTEM)
-        return [_bulk_result(r, outcome.get(str(r.get(key_field))), unprocessed) for r in records]
+        results = [
+            _bulk_result(r, outcome.get(str(r.get(key_field))), unprocessed) for r in records
+        ]
+        return results, [r for r in results if r.error is not None and r.error.retryable]
 
     def _bulk_submit(self, sobject, operation, key_field, text) -> str:
         """Create a job, upload its data and close it; returns the job's id.
@@ -347,7 +359,8 @@ class SalesforceClient:
         Creating a job again after a lost answer at worst leaves an empty job open, which is
         never processed. An upload is never sent twice to one job: after an upload that failed
         for a passing reason, that job is aborted (only a closed job is processed) and the data
-        goes to a new job. So two processed jobs never hold the same rows.
+        goes to a new job. So two processed jobs never hold the same rows. Raises an APIError
+        when no job was closed, and _JobMayRun when it is unknown whether the close went through.
         """
         attempt = 1
         while True:
@@ -369,9 +382,13 @@ class SalesforceClient:
         job_id = job["id"]
         try:
             self._run(lambda sf: _bulk_jobs(sf, sobject).close_job(job_id), idempotent=True)
-        except errors.APIError:
+        except errors.APIError as exc:
             # A repeated close finds the job already closed when the first one went through.
-            if self._bulk_info(sobject, job_id)["state"] == "Open":
+            try:
+                state = self._bulk_info(sobject, job_id)["state"]
+            except errors.APIError:
+                raise _JobMayRun(exc) from exc
+            if state == "Open":
                 self._bulk_abort(sobject, job_id)
                 raise
         return job_id
@@ -430,6 +447,14 @@ class SalesforceClient:
         for row in rows("failedResults"):
             outcome[row[key_field]] = (None, None, _bulk_error(row["sf__Error"]))
         return outcome
+
+
+class _JobMayRun(Exception):
+    """A job's close failed and its state could not be read: it may be processed."""
+
+    def __init__(self, error: errors.APIError):
+        super().__init__(str(error))
+        self.error = error
 
 
 def last_api_usage(org_id: int) -> ApiUsage | None:

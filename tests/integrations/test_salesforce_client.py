@@ -647,3 +647,36 @@ def test_the_first_token_request_meeting_a_5xx_is_tried_again(org, client):
         f"{DATA}/sobjects/Account/001A", json={"Id": "001A"}, match=with_token("new-token")
     )
     assert client.get("Account", "001A") == {"Id": "001A"}
+
+
+UNAVAILABLE = [{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}]
+
+
+@responses.activate
+def test_records_of_a_job_never_closed_go_through_collections(client):
+    responses.post(JOBS, status=503, json=UNAVAILABLE)
+    upsert = responses.patch(
+        f"{DATA}/composite/sobjects/Contact/BigCommerce_ID__c",
+        json=[{"id": f"003{n}", "success": True, "errors": [], "created": True} for n in range(3)],
+    )
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert [r.id for r in results] == ["0030", "0031", "0032"]
+    assert upsert.call_count == 1
+    assert sum(c.request.url == JOBS for c in responses.calls) == 3  # max_attempts
+
+
+@responses.activate
+def test_records_of_a_closed_job_whose_end_is_unknown_are_not_written_again_at_once(client):
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(f"{JOBS}/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.get(f"{JOBS}/750J", status=503, json=UNAVAILABLE)
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert all(r.error.retryable and r.error.status == 503 for r in results)
+    assert not any("composite" in c.request.url for c in responses.calls)
