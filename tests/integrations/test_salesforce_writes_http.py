@@ -97,6 +97,62 @@ def test_a_bulk_job_outlives_sessions_expiring_at_every_other_call(client, crede
     assert BulkJob.objects.filter(org=credentials.org).count() == 1
 
 
+# --- every fault at once -----------------------------------------------------------------------
+STRESSED = 2000
+EXPIRY_EVERY = [4, 5, 6, 7]
+
+
+def stress(every: int) -> None:
+    set_faults(
+        Emulator.SALESFORCE, session_expiry_every=every, lock_error_share=0.05, error_share=0.1
+    )
+
+
+@pytest.mark.parametrize("every", EXPIRY_EVERY)
+def test_collections_upserts_are_written_once_through_every_fault(client, credentials, every):
+    stress(every)
+    records = contacts(STRESSED)
+    with recording() as calls:
+        results = client.upsert_many("Contact", KEY, records)
+    assert_written_once(results, records, credentials)
+    assert 401 in {c.status for c in calls}  # 5xx are likely too, but not certain in 12 calls
+
+
+@pytest.mark.parametrize("every", EXPIRY_EVERY)
+def test_bulk_upserts_are_written_once_through_every_fault(client, credentials, every):
+    stress(every)
+    client.bulk_threshold = 500
+    records = contacts(STRESSED)
+    with recording() as calls:
+        results = client.upsert_many("Contact", KEY, records)
+    assert_written_once(results, records, credentials)
+    assert 401 in {c.status for c in calls}
+    processed = BulkJob.objects.filter(org=credentials.org).exclude(state="Aborted")
+    assert processed.count() == 1  # an upload that failed went to a new job, its own aborted
+    assert processed.get().records_processed == STRESSED
+
+
+@pytest.mark.parametrize("every", EXPIRY_EVERY)
+def test_collections_creates_are_written_once_through_expiry_and_locks(client, credentials, every):
+    set_faults(Emulator.SALESFORCE, session_expiry_every=every, lock_error_share=0.05)
+    records = contacts(STRESSED)
+    results = client.create_many("Contact", records)
+    assert_written_once(results, records, credentials)
+
+
+def test_creates_that_met_a_5xx_are_not_sent_again(client, credentials):
+    """A create's request that failed is not repeated; each record still has its result, and
+    what the results say was created is what the org holds, once."""
+    set_faults(Emulator.SALESFORCE, session_expiry_every=5, lock_error_share=0.05, error_share=0.1)
+    records = contacts(STRESSED)
+    results = client.create_many("Contact", records)
+    assert all(r.ok == bool(r.id) and r.ok != bool(r.error) for r in results)
+    stored = stored_keys(credentials)
+    assert set(stored) == {r.record[KEY] for r in results if r.ok}
+    assert max(stored.values()) == 1
+    assert all(r.error.status in (500, 503) for r in results if not r.ok)
+
+
 # --- locked rows ----------------------------------------------------------------------------------
 COUNTED = 5000
 
