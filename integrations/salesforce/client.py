@@ -1,11 +1,13 @@
 """The Salesforce client: one per org, on the connector's own tokens.
 
 simple-salesforce makes the REST, query and Bulk 2.0 calls on our recording session. This
-client renews an expired session once and repeats the call, writes in sObject Collections of
-200 (Bulk API 2.0 above a threshold) with one result per record, retries only the records that
-failed for a passing reason, caches describes, and stops before the org's daily API limit.
+client renews an expired session once per call and repeats the call with the new token, writes
+in sObject Collections of 200 (Bulk API 2.0 above a threshold, one call per step of a job) with
+one result per record, retries only the records that failed for a passing reason, caches
+describes, and stops before the org's daily API limit.
 """
 
+import contextlib
 import csv
 import io
 import re
@@ -30,6 +32,12 @@ COLLECTION_SIZE = 200
 DESCRIBE_TTL = 3600
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+BULK_DONE = ("JobComplete", "Failed", "Aborted")
+BULK_FIRST_POLL = 1.0  # seconds; the wait doubles up to BULK_LONGEST_POLL
+BULK_LONGEST_POLL = 10.0
+# A job still running after this long is aborted (under the 25 min soft limit of a task).
+BULK_MAX_WAIT = 15 * 60
+BULK_MAX_UPLOAD = 100 * 1024 * 1024  # bytes of CSV per job, as simple-salesforce allows
 
 
 @dataclass
@@ -63,13 +71,16 @@ class SalesforceClient:
         sleep=time.sleep,
         bulk_threshold: int | None = None,
         usage_guard_share: float | None = None,
+        bulk_max_wait: float = BULK_MAX_WAIT,
     ):
         self.org = org
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self.bulk_threshold = bulk_threshold or settings.SALESFORCE_BULK_THRESHOLD
         self.usage_guard_share = usage_guard_share or settings.SALESFORCE_USAGE_GUARD_SHARE
+        self.bulk_max_wait = bulk_max_wait
         self._sf: Salesforce | None = None
+        self._expired = False
 
     @classmethod
     def for_org(cls, org, **kwargs) -> "SalesforceClient":
@@ -77,9 +88,13 @@ class SalesforceClient:
 
     # --- session ------------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
+        """The API client on the current token; a token is obtained first if there is none, or
+        if the last one expired."""
         if self._sf is None:
-            if not (self.org.access_token and self.org.instance_url):
-                self.org = auth.renew_token(self.org)
+            if self._expired or not (self.org.access_token and self.org.instance_url):
+                stale = self.org.access_token if self._expired else ""
+                self.org = auth.renew_token(self.org, stale_token=stale)
+                self._expired = False
             self._sf = Salesforce(
                 instance_url=self.org.instance_url,
                 session_id=self.org.access_token,
@@ -96,30 +111,44 @@ class SalesforceClient:
             session.mount(f"https://{instance.netloc}", DowngradeToHttp())
         return session
 
-    def _renew(self) -> None:
-        self.org = auth.renew_token(self.org, stale_token=self.org.access_token)
-        self._sf = None
+    def _expire(self) -> None:
+        self._expired, self._sf = True, None
 
     def _run(self, operation: Callable[[Salesforce], object], *, idempotent: bool):
-        """Run one call; renew an expired session once; retry passing failures if safe."""
+        """Run one call; renew an expired session once; retry passing failures if safe.
+
+        The operation gets the API client on the newest token at each try, so it must build
+        its request from that client. A failed token request is tried again whatever the call:
+        the call itself was refused or never sent, so nothing was saved.
+        """
         self._check_usage_guard()
         attempt, renewed = 1, False
         while True:
             try:
-                return operation(self._salesforce())
-            except sf_exceptions.SalesforceExpiredSession:
-                if renewed:
-                    raise errors.AuthError(
-                        "Salesforce refused a freshly renewed session", status=401, system=SYSTEM
-                    ) from None
-                self._renew()
-                renewed = True
-                continue
-            except sf_exceptions.SalesforceError as exc:
-                error = from_exception(exc)
-            except requests.RequestException as exc:
-                error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
-            if not (error.retryable and idempotent and attempt < self.retry.max_attempts):
+                sf = self._salesforce()
+            except errors.APIError as exc:
+                error, safe = exc, True
+            else:
+                try:
+                    return operation(sf)
+                except sf_exceptions.SalesforceExpiredSession:
+                    if renewed:
+                        raise errors.AuthError(
+                            "Salesforce refused a freshly renewed session",
+                            status=401,
+                            system=SYSTEM,
+                        ) from None
+                    self._expire()
+                    renewed = True
+                    continue
+                except sf_exceptions.SalesforceError as exc:
+                    error, safe = from_exception(exc), idempotent
+                except sf_exceptions.SalesforceOperationError as exc:  # an upload not answered 201
+                    error, safe = errors.PermanentError(str(exc)[:500], system=SYSTEM), idempotent
+                except requests.RequestException as exc:
+                    error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
+                    safe = idempotent
+            if not (error.retryable and safe and attempt < self.retry.max_attempts):
                 raise error
             self.sleep(self.retry.backoff(attempt))
             attempt += 1
@@ -235,20 +264,30 @@ class SalesforceClient:
 
     def _write_collections(self, method, path, sobject, records) -> list[RecordResult]:
         results = [RecordResult(record) for record in records]
-        for start in range(0, len(results), COLLECTION_SIZE):
-            self._write_chunk(method, path, sobject, results[start : start + COLLECTION_SIZE])
+        self._write_rounds(method, path, sobject, results)
         return results
 
-    def _write_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> None:
-        """Write a chunk; then write again, with back-off, only the records that may pass."""
-        pending = chunk
-        for attempt in range(1, self.retry.max_attempts + 1):
-            if not self._send_chunk(method, path, sobject, pending):
+    def _write_rounds(self, method, path, sobject, results: list[RecordResult], first_round=1):
+        """Write the records in chunks of 200; then, with one back-off per round, write again
+        the records of the whole batch that failed for a passing reason, pooled in full chunks.
+        `first_round` > 1 when an earlier attempt (a Bulk job) already wrote them once.
+
+        Only records that Salesforce answered for are written again: its answer says they were
+        not saved. A request that failed is not sent again here (`_run` repeated it if that was
+        safe), so a create whose answer was lost is never repeated.
+        """
+        pending = results
+        for attempt in range(first_round, self.retry.max_attempts + 1):
+            if not pending:
                 return
-            pending = [r for r in pending if r.error is not None and r.error.retryable]
-            if not pending or attempt == self.retry.max_attempts:
-                return
-            self.sleep(self.retry.backoff(attempt))
+            if attempt > 1:
+                self.sleep(self.retry.backoff(attempt - 1))
+            again = []
+            for start in range(0, len(pending), COLLECTION_SIZE):
+                chunk = pending[start : start + COLLECTION_SIZE]
+                if self._send_chunk(method, path, sobject, chunk):
+                    again.extend(r for r in chunk if r.error is not None and r.error.retryable)
+            pending = again
 
     def _send_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> bool:
         """Send one request; False when the request itself failed (every record gets its error).
@@ -271,39 +310,151 @@ class SalesforceClient:
             _apply_answer(result, answer)
         return True
 
+    # --- Bulk API 2.0 -------------------------------------------------------------------------
     def _bulk_upsert(self, sobject, external_id_field, records) -> list[RecordResult]:
-        rows = [{k: _csv_value(v) for k, v in r.items()} for r in records]
-        jobs = self._run(
-            lambda sf: getattr(sf.bulk2, sobject).upsert(
-                records=rows, external_id_field=external_id_field, wait=1
-            ),
-            idempotent=True,
-        )
-        outcome: dict[str, tuple] = {}
-        for job in jobs:
-            outcome.update(self._bulk_outcome(sobject, job["job_id"], external_id_field))
-        results = [_bulk_result(r, outcome.get(str(r.get(external_id_field)))) for r in records]
-        # Rows that failed for a passing reason (a locked row) go again, through Collections.
-        again = [r for r in results if r.error is not None and r.error.retryable]
+        """Upsert through Bulk API 2.0 jobs, one result per record.
+
+        A job is driven step by step, each step its own call with its own session renewal, so an
+        expiry while polling or reading results resumes the job instead of uploading it again.
+        """
+        results, again = [], []
+        for part in _csv_parts(records):
+            done, resend = self._bulk_job(sobject, "upsert", external_id_field, part)
+            results.extend(done)
+            again.extend(resend)
+        # Rows that failed for a passing reason (a locked row) go again through Collections,
+        # pooled across jobs; the job was their first attempt.
         path = f"composite/sobjects/{sobject}/{external_id_field}"
-        for start in range(0, len(again), COLLECTION_SIZE):
-            self._write_chunk("PATCH", path, sobject, again[start : start + COLLECTION_SIZE])
+        self._write_rounds("PATCH", path, sobject, again, first_round=2)
         return results
 
-    def _bulk_outcome(self, sobject, job_id, external_id_field) -> dict[str, tuple]:
-        """External ID value -> (id, created, error) from a job's result files."""
-        handler = getattr(self._salesforce().bulk2, sobject)
+    def _bulk_job(self, sobject, operation, key_field, part):
+        """Run one job; returns its results, and those that may be written again at once."""
+        records, text = part
+        try:
+            job_id = self._bulk_submit(sobject, operation, key_field, text)
+        except errors.APIError as exc:  # the job was never closed, so it is never processed
+            failed = [RecordResult(record, error=exc) for record in records]
+            return failed, failed if exc.retryable else []
+        except _JobMayRun as unknown:
+            return [RecordResult(record, error=unknown.error) for record in records], []
+        try:
+            info = self._bulk_wait(sobject, job_id)
+            outcome = self._bulk_outcome(sobject, job_id, key_field)
+        except errors.APIError as exc:
+            # What the closed job wrote is unknown: the records are not written again now.
+            return [RecordResult(record, error=exc) for record in records], []
+        message = f"Bulk API left the record unprocessed (job {job_id} {info['state']}"
+        if info.get("errorMessage"):
+            message += f": {info['errorMessage']}"
+        unprocessed = errors.TransientError(message + ")", system=SYSTEM)
+        results = [
+            _bulk_result(r, outcome.get(str(r.get(key_field))), unprocessed) for r in records
+        ]
+        return results, [r for r in results if r.error is not None and r.error.retryable]
+
+    def _bulk_submit(self, sobject, operation, key_field, text) -> str:
+        """Create a job, upload its data and close it; returns the job's id.
+
+        Creating a job again after a lost answer at worst leaves an empty job open, which is
+        never processed. An upload is never sent twice to one job: after an upload that failed
+        for a passing reason, that job is aborted (only a closed job is processed) and the data
+        goes to a new job. So two processed jobs never hold the same rows. Raises an APIError
+        when no job was closed, and _JobMayRun when it is unknown whether the close went through.
+        """
+        attempt = 1
+        while True:
+            job = self._run(
+                lambda sf: _bulk_jobs(sf, sobject).create_job(
+                    operation, external_id_field=key_field or None
+                ),
+                idempotent=True,
+            )
+            try:
+                self._bulk_upload(sobject, job["id"], text)
+                break
+            except errors.APIError as exc:
+                self._bulk_abort(sobject, job["id"])
+                if not exc.retryable or attempt >= self.retry.max_attempts:
+                    raise
+            self.sleep(self.retry.backoff(attempt))
+            attempt += 1
+        job_id = job["id"]
+        try:
+            self._run(lambda sf: _bulk_jobs(sf, sobject).close_job(job_id), idempotent=True)
+        except errors.APIError as exc:
+            # A repeated close finds the job already closed when the first one went through.
+            try:
+                state = self._bulk_info(sobject, job_id)["state"]
+            except errors.APIError:
+                raise _JobMayRun(exc) from exc
+            if state == "Open":
+                self._bulk_abort(sobject, job_id)
+                raise
+        return job_id
+
+    def _bulk_upload(self, sobject, job_id, text) -> None:
+        """Upload a job's data; repeated only after an expired session, which refused it."""
+        self._run(
+            lambda sf: _bulk_jobs(sf, sobject).upload_job_data(job_id, text), idempotent=False
+        )
+
+    def _bulk_info(self, sobject, job_id) -> dict:
+        return self._run(lambda sf: _bulk_jobs(sf, sobject).get_job(job_id, False), idempotent=True)
+
+    def _bulk_abort(self, sobject, job_id) -> None:
+        """Abort a job that must not be processed; a failure here is not the caller's error."""
+        with contextlib.suppress(errors.APIError):
+            self._run(lambda sf: _bulk_jobs(sf, sobject).abort_job(job_id, False), idempotent=True)
+
+    def _bulk_wait(self, sobject, job_id) -> dict:
+        """Poll until the job ends; past `bulk_max_wait`, abort it and take what it did."""
+        waited, delay = 0.0, BULK_FIRST_POLL
+        while True:
+            self.sleep(delay)
+            waited += delay
+            info = self._bulk_info(sobject, job_id)
+            if info["state"] in BULK_DONE:
+                return info
+            if waited >= self.bulk_max_wait:
+                self._bulk_abort(sobject, job_id)
+                info = self._bulk_info(sobject, job_id)
+                if info["state"] in BULK_DONE:
+                    return info
+                raise errors.TransientError(
+                    f"Bulk API job {job_id} did not finish in {self.bulk_max_wait:.0f} s",
+                    system=SYSTEM,
+                )
+            delay = min(delay * 2, BULK_LONGEST_POLL)
+
+    def _bulk_outcome(self, sobject, job_id, key_field) -> dict[str, tuple]:
+        """External ID value -> (id, created, error) from a finished job's result files.
+
+        Rows of neither file were not processed (an aborted or failed job): they get no entry.
+        """
+
+        def rows(kind: str) -> list[dict]:
+            text = self._run(
+                lambda sf: _bulk_jobs(sf, sobject).get_ingest_results(job_id, kind),
+                idempotent=True,
+            )
+            return _csv_rows(text)
+
         outcome = {}
-        for row in _csv_rows(
-            self._run(lambda sf: handler.get_successful_records(job_id), idempotent=True)
-        ):
+        for row in rows("successfulResults"):
             created = row["sf__Created"].lower() == "true"
-            outcome[row[external_id_field]] = (row["sf__Id"], created, None)
-        for row in _csv_rows(
-            self._run(lambda sf: handler.get_failed_records(job_id), idempotent=True)
-        ):
-            outcome[row[external_id_field]] = (None, None, _bulk_error(row["sf__Error"]))
+            outcome[row[key_field]] = (row["sf__Id"], created, None)
+        for row in rows("failedResults"):
+            outcome[row[key_field]] = (None, None, _bulk_error(row["sf__Error"]))
         return outcome
+
+
+class _JobMayRun(Exception):
+    """A job's close failed and its state could not be read: it may be processed."""
+
+    def __init__(self, error: errors.APIError):
+        super().__init__(str(error))
+        self.error = error
 
 
 def last_api_usage(org_id: int) -> ApiUsage | None:
@@ -340,6 +491,43 @@ def _csv_rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text))) if text else []
 
 
+def _csv_parts(records: list[dict]) -> Iterator[tuple[list[dict], str]]:
+    """The records as CSV uploads of at most BULK_MAX_UPLOAD bytes: (records, text) pairs.
+
+    A field a record lacks is an empty cell, which leaves it unchanged.
+    """
+    header = list(dict.fromkeys(name for record in records for name in record))
+    part, lines, size = [], [], 0
+    for record in records:
+        line = _csv_line([_csv_value(record[name]) if name in record else "" for name in header])
+        if part and size + len(line.encode()) > BULK_MAX_UPLOAD:
+            yield part, "".join(lines)
+            part, lines, size = [], [], 0
+        if not part:
+            lines.append(_csv_line(header))
+            size = len(lines[0].encode())
+        part.append(record)
+        lines.append(line)
+        size += len(line.encode())
+    if part:
+        yield part, "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
+
+
+def _bulk_jobs(sf: Salesforce, sobject: str):
+    """simple-salesforce's job-level Bulk API 2.0 calls, made with `sf`'s current session.
+
+    Its `bulk2.<sObject>.upsert` runs a whole job in one go (create, upload, close, wait), which
+    cannot be resumed after a renewal; the client under it makes one request per step.
+    """
+    return getattr(sf.bulk2, sobject)._client
+
+
 def _bulk_error(text: str) -> errors.APIError:
     """`CODE:message:fields` from a failed-results row."""
     code, _, rest = text.partition(":")
@@ -352,9 +540,8 @@ def _bulk_error(text: str) -> errors.APIError:
     return from_error_item(item)
 
 
-def _bulk_result(record: dict, outcome: tuple | None) -> RecordResult:
+def _bulk_result(record: dict, outcome: tuple | None, unprocessed) -> RecordResult:
     if outcome is None:
-        unprocessed = errors.TransientError("Bulk API left the record unprocessed", system=SYSTEM)
         return RecordResult(record, error=unprocessed)
     record_id, created, error = outcome
     return RecordResult(record, id=record_id, created=created, error=error)

@@ -408,3 +408,275 @@ def test_composite_sends_related_records_in_one_call(client):
     assert sent["allOrNone"] is True
     assert sent["compositeRequest"][1]["body"]["AccountId"] == "@{account.id}"
     assert [r["body"]["id"] for r in results] == ["001A", "003A"]
+
+
+JOBS = f"{DATA}/jobs/ingest"
+SUCCESS_HEADER = '"sf__Id","sf__Created","BigCommerce_ID__c","LastName"\n'
+FAILED_HEADER = '"sf__Id","sf__Error","BigCommerce_ID__c","LastName"\n'
+
+
+def with_token(token):
+    return [matchers.header_matcher({"Authorization": f"Bearer {token}"})]
+
+
+def three_contacts():
+    return [{"BigCommerce_ID__c": f"s:{n}", "LastName": "ABC"[n]} for n in range(3)]
+
+
+def all_created(job="750J"):
+    rows = "".join(f'"003{n}","true","s:{n}","{"ABC"[n]}"\n' for n in range(3))
+    responses.get(f"{JOBS}/{job}/successfulResults", body=SUCCESS_HEADER + rows)
+    responses.get(f"{JOBS}/{job}/failedResults", body=FAILED_HEADER)
+
+
+@responses.activate
+def test_a_long_bulk_job_is_polled_and_read_through_several_renewals(client, slept):
+    """The session expires while polling, then while reading results: the job goes on."""
+    responses.post(JOBS, json={"id": "750J", "state": "Open"}, match=with_token("old-token"))
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(f"{JOBS}/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", status=401, json=EXPIRED, match=with_token("old-token"))
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("token-2"))
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "JobComplete"})
+    responses.get(
+        f"{JOBS}/750J/successfulResults", status=401, json=EXPIRED, match=with_token("token-2")
+    )
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("token-3"))
+    all_created()
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert [(r.id, r.created) for r in results] == [("0030", True), ("0031", True), ("0032", True)]
+    sent = [(c.request.method, c.request.url.removeprefix(JOBS)) for c in responses.calls]
+    assert sent.count(("PUT", "/750J/batches")) == 1
+    assert sent.count(("POST", JOBS.removeprefix(JOBS))) == 1  # one job created
+    auth = [c.request.headers.get("Authorization") for c in responses.calls[-2:]]
+    assert auth == ["Bearer token-3", "Bearer token-3"]  # results read with the newest token
+    assert slept == [1.0, 2.0, 4.0]  # the waits before polls grow
+
+
+@responses.activate
+def test_an_upload_that_failed_is_not_sent_again_to_its_job(client, slept):
+    """A 5xx on upload leaves the data's fate unknown: that job is aborted, a new one takes it."""
+    responses.post(JOBS, json={"id": "750A", "state": "Open"})
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(
+        f"{JOBS}/750A/batches",
+        status=503,
+        json=[{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}],
+    )
+    aborted = responses.patch(
+        f"{JOBS}/750A",
+        json={"id": "750A", "state": "Aborted"},
+        match=[matchers.json_params_matcher({"state": "Aborted"})],
+    )
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    closed = responses.patch(
+        f"{JOBS}/750J",
+        json={"id": "750J", "state": "UploadComplete"},
+        match=[matchers.json_params_matcher({"state": "UploadComplete"})],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "JobComplete"})
+    all_created()
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert all(r.ok for r in results)
+    assert (aborted.call_count, closed.call_count) == (1, 1)
+    puts = [c.request.url for c in responses.calls if c.request.method == "PUT"]
+    assert puts == [f"{JOBS}/750A/batches", f"{JOBS}/750J/batches"]
+
+
+@responses.activate
+def test_a_close_whose_answer_was_lost_is_not_an_error(client):
+    """The repeated close finds the job closed by the first one, and the job is read."""
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(
+        f"{JOBS}/750J",
+        status=503,
+        json=[{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}],
+    )
+    responses.patch(
+        f"{JOBS}/750J",
+        status=409,
+        json=[
+            {
+                "errorCode": "INVALIDJOBSTATE",
+                "message": "Job state is not valid for this request: UploadComplete",
+            }
+        ],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "JobComplete"})
+    all_created()
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert all(r.ok for r in results)
+    assert sum(c.request.method == "PUT" for c in responses.calls) == 1
+
+
+@responses.activate
+def test_a_bulk_job_that_runs_too_long_is_aborted_and_its_rest_written_in_collections(org, slept):
+    client = SalesforceClient(
+        org,
+        sleep=slept.append,
+        retry=RetryPolicy(max_attempts=3),
+        bulk_threshold=3,
+        bulk_max_wait=3,
+    )
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(
+        f"{JOBS}/750J",
+        json={"id": "750J", "state": "UploadComplete"},
+        match=[matchers.json_params_matcher({"state": "UploadComplete"})],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "InProgress"})
+    aborted = responses.patch(
+        f"{JOBS}/750J",
+        json={"id": "750J", "state": "Aborted"},
+        match=[matchers.json_params_matcher({"state": "Aborted"})],
+    )
+    responses.get(f"{JOBS}/750J", json={"id": "750J", "state": "Aborted"})
+    responses.get(
+        f"{JOBS}/750J/successfulResults", body=SUCCESS_HEADER + '"0030","true","s:0","A"\n'
+    )
+    responses.get(f"{JOBS}/750J/failedResults", body=FAILED_HEADER)
+    upsert = responses.patch(
+        f"{DATA}/composite/sobjects/Contact/BigCommerce_ID__c",
+        json=[
+            {"id": "0031", "success": True, "errors": [], "created": True},
+            {"id": "0032", "success": True, "errors": [], "created": True},
+        ],
+    )
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert [r.id for r in results] == ["0030", "0031", "0032"]
+    assert aborted.call_count == 1
+    assert slept[:2] == [1.0, 2.0] and len(slept) == 3  # two polls, one back-off
+    sent = json.loads(upsert.calls[0].request.body)["records"]
+    assert [r["BigCommerce_ID__c"] for r in sent] == ["s:1", "s:2"]
+
+
+LOCKED = {
+    "success": False,
+    "errors": [
+        {
+            "statusCode": "UNABLE_TO_LOCK_ROW",
+            "message": "unable to obtain exclusive access to this record",
+            "fields": [],
+        }
+    ],
+}
+
+
+@responses.activate
+def test_locked_rows_of_all_chunks_are_retried_together_and_a_failed_create_is_not(client, slept):
+    """Round 1: chunks of 200, 200, 200, 50. Chunk 3 gets a 503 (a create: not sent again);
+    locked rows of the other chunks go in one call, after one back-off."""
+    locked = {"A5", "A150", "A201", "A333", "A450", "A620"}
+    sizes = []
+
+    def answer(request):
+        names = [r["Name"] for r in json.loads(request.body)["records"]]
+        sizes.append(len(names))
+        if "A400" in names:
+            return 503, {}, json.dumps([{"message": "Busy", "errorCode": "SERVER_UNAVAILABLE"}])
+        first_round = len(sizes) <= 4
+        return (
+            200,
+            {},
+            json.dumps(
+                [
+                    LOCKED
+                    if first_round and name in locked
+                    else {"id": f"001{name}", "success": True, "errors": []}
+                    for name in names
+                ]
+            ),
+        )
+
+    responses.add_callback(responses.POST, f"{DATA}/composite/sobjects", callback=answer)
+    results = client.create_many("Account", [{"Name": f"A{n}"} for n in range(650)])
+
+    assert sizes == [200, 200, 200, 50, 5]  # A450 was in the chunk that failed
+    retried = json.loads(responses.calls[4].request.body)["records"]
+    assert [r["Name"] for r in retried] == ["A5", "A150", "A201", "A333", "A620"]
+    assert len(slept) == 1
+    failed = [r.record["Name"] for r in results if not r.ok]
+    assert failed == [f"A{n}" for n in range(400, 600)]
+    assert all(r.error.status == 503 for r in results[400:600])
+
+
+@responses.activate
+def test_a_renewal_that_met_a_5xx_is_tried_again_and_a_refused_create_is_sent_again(client):
+    """The token endpoint failing for a moment does not fail the call. The create was refused
+    for its expired session, so nothing was saved: sending it again is safe."""
+    url = f"{DATA}/composite/sobjects"
+    responses.post(url, status=401, json=EXPIRED, match=with_token("old-token"))
+    responses.post(f"{LOGIN}/services/oauth2/token", status=503, body="Service Unavailable")
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("new-token"))
+    responses.post(
+        url,
+        json=[{"id": "001A", "success": True, "errors": []}],
+        match=with_token("new-token"),
+    )
+
+    [result] = client.create_many("Account", [{"Name": "A"}])
+
+    assert result.ok and result.id == "001A"
+    assert [c.response.status_code for c in responses.calls] == [401, 503, 200, 200]
+
+
+@responses.activate
+def test_the_first_token_request_meeting_a_5xx_is_tried_again(org, client):
+    org.access_token = ""
+    org.save()
+    responses.post(f"{LOGIN}/services/oauth2/token", status=500, body="oops")
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("new-token"))
+    responses.get(
+        f"{DATA}/sobjects/Account/001A", json={"Id": "001A"}, match=with_token("new-token")
+    )
+    assert client.get("Account", "001A") == {"Id": "001A"}
+
+
+UNAVAILABLE = [{"message": "Server unavailable", "errorCode": "SERVER_UNAVAILABLE"}]
+
+
+@responses.activate
+def test_records_of_a_job_never_closed_go_through_collections(client):
+    responses.post(JOBS, status=503, json=UNAVAILABLE)
+    upsert = responses.patch(
+        f"{DATA}/composite/sobjects/Contact/BigCommerce_ID__c",
+        json=[{"id": f"003{n}", "success": True, "errors": [], "created": True} for n in range(3)],
+    )
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert [r.id for r in results] == ["0030", "0031", "0032"]
+    assert upsert.call_count == 1
+    assert sum(c.request.url == JOBS for c in responses.calls) == 3  # max_attempts
+
+
+@responses.activate
+def test_records_of_a_closed_job_whose_end_is_unknown_are_not_written_again_at_once(client):
+    responses.post(JOBS, json={"id": "750J", "state": "Open"})
+    responses.put(f"{JOBS}/750J/batches", status=201)
+    responses.patch(f"{JOBS}/750J", json={"id": "750J", "state": "UploadComplete"})
+    responses.get(f"{JOBS}/750J", status=503, json=UNAVAILABLE)
+    client.bulk_threshold = 3
+
+    results = client.upsert_many("Contact", "BigCommerce_ID__c", three_contacts())
+
+    assert all(r.error.retryable and r.error.status == 503 for r in results)
+    assert not any("composite" in c.request.url for c in responses.calls)
