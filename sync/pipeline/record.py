@@ -40,11 +40,13 @@ class RecordOutcome:
 
     def summary(self) -> dict:
         error = self.error
-        return {
-            "outcome": self.outcome,
-            "code": error.code if error else "",
-            "message": str(error.message) if error else self.message,
-        }
+        code, message = (error.code, str(error.message)) if error else ("", self.message)
+        return tried(self.outcome, code, message)
+
+
+def tried(outcome: str, code: str, message: str) -> dict:
+    """One earlier try of a record, as its log row lists it."""
+    return {"outcome": outcome, "code": code, "message": message}
 
 
 def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, main: str = ""):
@@ -92,14 +94,48 @@ def save(store, run: SyncRun | None, outcomes: list[RecordOutcome], calls, share
     """
     shown = {}
     attempts = _attempts(store, run, outcomes)
-    SyncLogEntry.objects.bulk_create(
-        [
-            _entry(store, run, outcome, _shown(shown, [*shared, *outcome.calls], outcome), attempts)
-            for outcome in outcomes
-        ]
-    )
+    entries = [
+        _entry(store, run, outcome, _shown(shown, [*shared, *outcome.calls], outcome), attempts)
+        for outcome in outcomes
+    ]
+    earlier = _dependencies_logged_before(run, entries)
+    SyncLogEntry.objects.bulk_create([e for e in entries if _key(e) not in earlier])
+    _fold_into_earlier_rows(earlier, [e for e in entries if _key(e) in earlier])
     if run is not None:
         _count(run, outcomes, calls)
+
+
+def _key(entry: SyncLogEntry) -> tuple[str, str]:
+    return (entry.source, entry.source_id)
+
+
+def _dependencies_logged_before(run, entries) -> dict[tuple, SyncLogEntry]:
+    """The rows an earlier batch of this run wrote for the records it imported first (a
+    customer whose orders span several batches is tried in each of them)."""
+    wanted = [e for e in entries if run is not None and e.source != run.source]
+    if not wanted:
+        return {}
+    rows = SyncLogEntry.objects.filter(
+        run=run,
+        source__in={e.source for e in wanted},
+        source_id__in={e.source_id for e in wanted},
+    )
+    return {_key(row): row for row in rows}
+
+
+FOLDED = ["target_object", "target_id", "outcome", "error_code", "error_message", "error_fields"]
+FOLDED += ["retryable", "values", "calls", "earlier_tries"]
+
+
+def _fold_into_earlier_rows(earlier: dict, entries: list[SyncLogEntry]) -> None:
+    """One row per record and run: a later try replaces the row and lists it as earlier."""
+    for entry in entries:
+        row = earlier[_key(entry)]
+        before = tried(row.outcome, row.error_code, row.error_message)
+        entry.pk, entry.attempt = row.pk, row.attempt
+        entry.earlier_tries = [*row.earlier_tries, before, *entry.earlier_tries]
+        entry.calls = [*row.calls, *entry.calls]
+    SyncLogEntry.objects.bulk_update(entries, FOLDED)
 
 
 def _shown(cache: dict, calls, outcome) -> list[dict]:

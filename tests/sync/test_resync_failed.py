@@ -5,13 +5,21 @@ from collections import Counter
 
 import pytest
 
+from integrations.retry import RetryPolicy
 from logs.models import Outcome, SyncLogEntry
 from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from sync.models import SyncRun
-from tests.sync.conftest import external_ids, import_now
+from sync.pipeline import extract, runner
+from tests.sync.conftest import bigcommerce, external_ids, import_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def no_back_off(monkeypatch):
+    """Rows stay locked for the whole run: waiting between its tries would only slow the test."""
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, attempt: 0)
 
 
 def wait_for(runs, seconds=120) -> list[SyncRun]:
@@ -62,3 +70,24 @@ def test_one_click_repairs_the_failed_customers_guests_and_orders_of_a_run(
     contacts = external_ids("Contact")
     assert len([key for key in contacts if ":guest:" not in key]) == failed_sources["customer"]
     assert len([key for key in contacts if ":guest:" in key]) == failed_sources["guest"]
+
+
+def test_a_customer_whose_orders_span_batches_has_one_row_in_the_run(demo, monkeypatch):
+    monkeypatch.setattr(runner, "PAGE", 20)
+    monkeypatch.setattr(runner, "BATCH", 20)
+    orders = [o for page in extract.order_pages(bigcommerce(demo.store)) for o in page]
+    set_faults(Emulator.SALESFORCE, lock_error_share=1.0)
+    try:
+        run = import_now(demo.store, "order", kind="records", source_ids=[o["id"] for o in orders])
+    finally:
+        clear_faults(Emulator.SALESFORCE)
+
+    batches_of = {}
+    for n, order in enumerate(orders):
+        batches_of.setdefault(str(order["customer_id"]), set()).add(n // 20)
+    spanning = [c for c, batches in batches_of.items() if c != "0" and len(batches) > 1]
+    assert spanning, "the demo has customers with orders in several batches"
+    rows = SyncLogEntry.objects.filter(run=run, source="customer", source_id__in=spanning)
+    assert Counter(rows.values_list("source_id", flat=True)) == dict.fromkeys(spanning, 1)
+    for row in rows:  # tried in each of its batches, once a round
+        assert len(row.earlier_tries) >= len(batches_of[row.source_id]) - 1
