@@ -168,6 +168,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Longer than the hard time limit, so a running late-acked task is never handed out twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "connector.broker:Transport"  # survives a Redis restart
 
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

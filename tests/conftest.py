@@ -156,9 +156,10 @@ def live_worker(transactional_db, tmp_path):
     stop_worker(proc)
 
 
-def start_worker(log_path, **env_overrides):
+def start_worker(log_path, *, pool="solo", as_deployed=False, **env_overrides):
     """A real Celery worker process on every queue of the real broker, with extra settings in
-    its environment; the caller stops or kills it."""
+    its environment; the caller stops or kills it. `as_deployed` keeps the default mingle and
+    gossip, which production workers run with."""
     import subprocess
     import sys
     import time
@@ -177,13 +178,14 @@ def start_worker(log_path, **env_overrides):
         "-A",
         "connector",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
+        "--concurrency=1",
         "--loglevel=INFO",
         f"--queues={','.join(settings.CELERY_QUEUE_NAMES)}",
         f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
-        "--without-mingle",
-        "--without-gossip",
     ]
+    if not as_deployed:
+        argv += ["--without-mingle", "--without-gossip"]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

@@ -1,5 +1,6 @@
-"""A Redis restart in the middle of the work fails nothing: cache, locks and the rate limiter
-ride it out. Each test runs its own redis-server, stopped and started again mid-way."""
+"""A Redis restart in the middle of the work fails nothing: cache, locks, the rate limiter and
+the worker's broker connection ride it out. Each test runs its own redis-server, stopped and
+started again mid-way."""
 
 import shutil
 import socket
@@ -10,12 +11,17 @@ import time
 import pytest
 from django.core.cache import caches
 from django.utils import timezone
+from kombu import Connection, Queue
 
+from connector.celery import app
 from connector.locks import cache_lock
 from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
-from tests.conftest import require
-from tests.sync.conftest import external_ids, import_now
+from sync.models import SyncRun
+from sync.tasks import run_import
+from tests.conftest import require, start_worker, stop_worker
+from tests.sync.conftest import external_ids, import_now, salesforce
+from tests.sync.test_dead_workers import finished, wait_until
 
 
 def free_port() -> int:
@@ -49,8 +55,9 @@ class RedisServer:
         raise AssertionError("redis-server did not start")
 
     def stop(self) -> None:
+        """As a restart does: Redis closes its clients' connections and exits."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
             self.proc.wait()
 
     def restart_later(self, after: float, down_for: float) -> threading.Thread:
@@ -113,3 +120,57 @@ def test_an_import_survives_a_redis_restart_in_its_middle(demo, redis_server):
     assert (run.status, run.failed) == ("succeeded", 0), run.error
     assert run.created_at < redis_server.stopped_at < run.finished_at, "not in the middle"
     assert len(external_ids("Order")) == 60
+
+
+def queue_import(broker_url: str, store, source: str) -> SyncRun:
+    """A queued run whose task goes to the broker at `broker_url`."""
+    run = SyncRun.objects.create(store=store, source=source, kind=SyncRun.Kind.FULL)
+    with app.connection_for_write(broker_url) as connection:
+        run_import.apply_async(args=[run.pk], queue="sync", connection=connection)
+    return run
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_keeps_working_through_a_redis_restart(demo, redis_server, tmp_path):
+    url = redis_server.url
+    # Prefork, mingle and gossip as deployed: the task runs on while the consumer reconnects.
+    log = tmp_path / "worker.log"
+    worker = start_worker(
+        log, pool="prefork", as_deployed=True, REDIS_URL=url, CELERY_BROKER_URL=url
+    )
+    set_faults(Emulator.SALESFORCE, latency_ms=150)
+    try:
+        run = queue_import(url, demo.store, "order")
+        wait_until(lambda: salesforce("Account"), timeout=60, message="the import never started")
+        redis_server.stop()
+        time.sleep(1.5)
+        redis_server.start()
+        wait_until(lambda: finished(run), timeout=120, message="the import never ended")
+        assert run.status == "succeeded", run.error
+        later = queue_import(url, demo.store, "customer")
+        wait_until(lambda: finished(later), timeout=120, message="no task after the restart")
+        assert worker.poll() is None, worker.log_path.read_text()[-3000:]
+    finally:
+        stop_worker(worker)
+        clear_faults(Emulator.SALESFORCE)
+    assert later.status == "succeeded", later.error
+
+
+def test_a_channel_closed_after_its_connection_keeps_its_unacknowledged_message(redis_server):
+    """What a worker goes through when Redis restarts under it: its connection is torn down,
+    then its channel closes and its running task acknowledges. Before, each step raised an
+    AttributeError that the worker took for unrecoverable."""
+    with Connection(redis_server.url, transport="connector.broker:Transport") as connection:
+        queue = Queue("restart-test", routing_key="restart-test")
+        with connection.Producer() as producer:
+            producer.publish({"n": 1}, routing_key="restart-test", declare=[queue])
+        channel = connection.channel()
+        message = queue(channel).get(no_ack=False)
+        assert message.payload == {"n": 1}
+        connection._do_close_transport()  # as the consumer's reconnect does first
+        channel.close()
+        message.ack()
+    with Connection(redis_server.url, transport="connector.broker:Transport") as connection:
+        unacked = connection.default_channel.client.hlen("unacked")
+    assert unacked == 1  # given back after the visibility timeout, not lost
