@@ -130,7 +130,7 @@ def receive(store: Receiving, body: bytes) -> WebhookEvent:
 def _parse(body: bytes) -> dict:
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise Rejected(400, "The body is not JSON.") from None
     if not isinstance(payload, dict):
         raise Rejected(400, "The body is not a JSON object.")

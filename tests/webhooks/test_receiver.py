@@ -235,3 +235,26 @@ def test_the_receiver_needs_no_login_and_no_csrf_token(callbacks, hook_store, dr
     response = callbacks.post(hook_store.pk, payload(), headers={"Cookie": "csrftoken=abc"})
 
     assert response.status_code == 200
+
+
+# --- bodies that must never reach the database ----------------------------------------------
+def customer_update(record_id) -> dict:
+    return payload("store/customer/updated", {"type": "customer", "id": record_id})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"scope":"store/customer/updated","data":' + b'{"a":' * 5000 + b"1" + b"}" * 5001,
+        b"[" * 32_500,
+        b'{"scope":"store/customer/updated","data":{"id":1,"x":' + b"[" * 32_500 + b"}}",
+    ],
+    ids=["5000-levels-of-objects", "32500-brackets", "brackets-inside-data"],
+)
+def test_a_deeply_nested_body_is_400(callbacks, hook_store, drains, body):
+    response = callbacks.post(hook_store.pk, body)
+
+    assert response.status_code == 400
+    assert "not JSON" in response.text
+    assert not WebhookEvent.objects.exists()
+    assert drains == []
