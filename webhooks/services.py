@@ -29,7 +29,7 @@ from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
 from webhooks.models import StoreInbox, WebhookEvent
-from webhooks.scopes import DELETE, route_for
+from webhooks.scopes import DELETE, BadRecordId, route_for
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,10 @@ def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
     if route is None:
         return _ignored(event, "The connector does not sync this scope.")
     event.source, event.action = route.source, route.action
-    event.source_id = route.record_id(payload["data"])[:64]
+    try:
+        event.source_id = route.record_id(payload["data"])
+    except BadRecordId as exc:
+        raise Rejected(400, str(exc)) from None
     if not event.source_id:
         return _ignored(event, "The payload names no record.")
     if route.source not in store.realtime_sources:

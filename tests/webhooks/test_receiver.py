@@ -1,6 +1,7 @@
 """The receiver over real HTTP: who is refused, what is stored, what is queued."""
 
 import json
+import time
 
 import pytest
 
@@ -258,3 +259,86 @@ def test_a_deeply_nested_body_is_400(callbacks, hook_store, drains, body):
     assert "not JSON" in response.text
     assert not WebhookEvent.objects.exists()
     assert drains == []
+
+
+BAD_IDS = [
+    "\ud800",
+    "1\u00002",
+    "../../etc",
+    "abc",
+    "",
+    " 12",
+    "12 ",
+    "+12",
+    "1e3",
+    "\u0661\u0662",  # Arabic-Indic digits
+    "\u00b2",  # a superscript two
+    "0",
+    0,
+    -1,
+    "-1",
+    None,
+    [12],
+    {"id": 12},
+    1.5,
+    12.0,
+    True,
+    False,
+    2**63,
+    str(2**63),
+    2**64 + 12,
+    10**30,
+    "9" * 5000,
+]
+
+
+@pytest.mark.parametrize("record_id", BAD_IDS, ids=[repr(v)[:20] for v in BAD_IDS])
+def test_a_record_id_that_is_not_a_positive_integer_is_400_and_nothing_is_stored(
+    callbacks, hook_store, drains, record_id
+):
+    started = time.monotonic()
+    response = callbacks.post(hook_store.pk, customer_update(record_id))
+
+    assert response.status_code == 400
+    assert "data.id" in response.text
+    assert time.monotonic() - started < 2
+    assert not WebhookEvent.objects.exists()
+    assert drains == []
+
+
+@pytest.mark.parametrize(
+    "scope, data",
+    [
+        ("store/customer/address/updated", {"id": 60, "address": {"customer_id": "../1"}}),
+        ("store/customer/address/updated", {"id": 60, "address": "32"}),
+        ("store/sku/updated", {"id": 461, "sku": {"product_id": -206}}),
+        ("store/product/metafield/updated", {"metafield_id": 3, "resource_id": "1\u00002"}),
+        ("store/order/refund/created", {"id": 250, "refund": {"refund_id": 3.5}}),
+    ],
+)
+def test_a_bad_id_where_the_scope_keeps_it_is_400(callbacks, hook_store, drains, scope, data):
+    response = callbacks.post(hook_store.pk, payload(scope, data))
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_bad_id_is_400_even_when_the_object_is_not_synced_in_real_time(
+    callbacks, hook_store, drains
+):
+    ObjectSetting.objects.filter(store=hook_store, source="customer").update(realtime=False)
+
+    assert callbacks.post(hook_store.pk, customer_update("../../etc")).status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "record_id, stored",
+    [(12, "12"), ("12", "12"), ("0012", "12"), (2**63 - 1, str(2**63 - 1))],
+)
+def test_ids_as_numbers_or_digit_strings_are_stored_as_digits(
+    callbacks, hook_store, drains, record_id, stored
+):
+    assert callbacks.post(hook_store.pk, customer_update(record_id)).status_code == 200
+
+    assert WebhookEvent.objects.get().source_id == stored
