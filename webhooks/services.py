@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -51,6 +52,11 @@ class Rejected(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+# Characters a text column must not hold (NUL, lone surrogates) or that have no place in a
+# scope or a hash (other control characters).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 # --- receiving ----------------------------------------------------------------------------------
@@ -142,11 +148,11 @@ def _parse(body: bytes) -> dict:
 
 
 def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
-    scope, route = payload["scope"][:100], route_for(payload["scope"])
+    route = route_for(payload["scope"])
     event = WebhookEvent(
         store_id=store.store_id,
-        scope=scope,
-        hash=str(payload.get("hash") or "")[:64],
+        scope=_UNSAFE.sub("\ufffd", payload["scope"][:100]),
+        hash=_hash(payload.get("hash")),
         created_at=_timestamp(payload.get("created_at")),
         received_at=timezone.now(),
     )
@@ -159,6 +165,10 @@ def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
         raise Rejected(400, str(exc)) from None
     if not event.source_id:
         return _ignored(event, "The payload names no record.")
+    if not event.hash:
+        # Without one, two records changed in the same second would pass for one delivery.
+        record = f"{route.source}:{event.source_id}".encode()
+        event.hash = hashlib.sha1(record, usedforsecurity=False).hexdigest()
     if route.source not in store.realtime_sources:
         return _ignored(event, "Real-time sync of this object is off for the store.")
     return event
@@ -167,6 +177,13 @@ def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
 def _ignored(event: WebhookEvent, reason: str) -> WebhookEvent:
     event.status, event.error = Status.IGNORED, reason
     return event
+
+
+def _hash(value) -> str:
+    """The delivery's hash if it is text that can be stored, else ""."""
+    if not isinstance(value, str) or _UNSAFE.search(value[:64]):
+        return ""
+    return value[:64]
 
 
 def _timestamp(value) -> datetime | None:

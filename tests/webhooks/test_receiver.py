@@ -342,3 +342,40 @@ def test_ids_as_numbers_or_digit_strings_are_stored_as_digits(
     assert callbacks.post(hook_store.pk, customer_update(record_id)).status_code == 200
 
     assert WebhookEvent.objects.get().source_id == stored
+
+
+@pytest.mark.parametrize("scope", ["store/\u0000cart/created", "store/cart/\ud800", "\x00" * 300])
+def test_an_unknown_scope_with_unsafe_characters_is_stored_cleaned_as_ignored(
+    callbacks, hook_store, drains, scope
+):
+    response = callbacks.post(hook_store.pk, payload(scope, {"type": "cart", "id": 1}))
+
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert event.status == "ignored"
+    assert "\x00" not in event.scope
+    assert len(event.scope) <= 100
+    event.scope.encode()  # no lone surrogate
+
+
+@pytest.mark.parametrize("hash_value", ["ab\u0000cd", "\udfff", 12, None, ["a"], {"a": 1}, ""])
+def test_an_unusable_hash_is_replaced_by_one_of_the_record(
+    callbacks, hook_store, drains, hash_value
+):
+    """Without a usable hash, two records changed in the same second must not be taken for
+    re-fires of one delivery."""
+    for record_id in (1, 2):
+        body = {**customer_update(record_id), "hash": hash_value}
+        assert callbacks.post(hook_store.pk, body).status_code == 200
+
+    events = WebhookEvent.objects.order_by("source_id")
+    assert [(e.status, e.source_id) for e in events] == [("pending", "1"), ("pending", "2")]
+    assert all("\x00" not in e.hash and e.hash.isascii() for e in events)
+
+
+@pytest.mark.parametrize("created_at", [10**30, -(10**30), 1e308, "2024-01-01", [1], True])
+def test_an_unusable_created_at_is_left_empty(callbacks, hook_store, drains, created_at):
+    body = {**customer_update(5), "created_at": created_at}
+
+    assert callbacks.post(hook_store.pk, body).status_code == 200
+    assert WebhookEvent.objects.get().created_at is None
