@@ -101,7 +101,7 @@ def _receiving_key(store_id: int) -> str:
 
 
 def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return hashlib.sha256(secret.encode(errors="surrogatepass")).hexdigest()
 
 
 def authenticated_store(store_id: int, secret: str) -> Receiving:

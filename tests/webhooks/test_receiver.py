@@ -379,3 +379,15 @@ def test_an_unusable_created_at_is_left_empty(callbacks, hook_store, drains, cre
 
     assert callbacks.post(hook_store.pk, body).status_code == 200
     assert WebhookEvent.objects.get().created_at is None
+
+
+def test_a_secret_header_with_a_lone_surrogate_is_401(client, hook_store, settings):
+    """Servers decode headers as Latin-1, but the receiver does not rely on it."""
+    response = client.post(
+        f"/webhooks/bigcommerce/{hook_store.pk}/",
+        data=json.dumps(payload()),
+        content_type="application/json",
+        headers={settings.WEBHOOK_SECRET_HEADER: "\udc80" + SECRET},
+    )
+
+    assert response.status_code == 401
