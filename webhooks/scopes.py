@@ -99,6 +99,10 @@ ROUTES: dict[str, Route] = {
 }
 
 
+# The source objects that events point at.
+SOURCES = frozenset(route.source for route in ROUTES.values())
+
+
 def route_for(scope: str) -> Route | None:
     return ROUTES.get(scope)
 

@@ -30,7 +30,7 @@ from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
 from webhooks.models import StoreInbox, WebhookEvent
-from webhooks.scopes import DELETE, BadRecordId, route_for
+from webhooks.scopes import DELETE, SOURCES, UPSERT, BadRecordId, canonical_id, route_for
 
 logger = logging.getLogger(__name__)
 
@@ -302,8 +302,9 @@ def _deleted_records(store_id: int, keys: set[tuple[str, str]]) -> set[tuple[str
 
 
 def process_batch(store: Store, token: str, events: list[WebhookEvent]) -> None:
-    plan = coalesce(store.pk, events)
     attempts = {event.pk: event.attempts for event in events}
+    events = _without_unusable(token, attempts, events)
+    plan = coalesce(store.pk, events)
     _finish(token, plan.already_deleted, Status.IGNORED, error="The record was deleted.")
     for source, records in plan.deletes.items():
         _apply(token, attempts, records, lambda ids, s=source: _delete(store, s, ids))
@@ -312,6 +313,29 @@ def process_batch(store: Store, token: str, events: list[WebhookEvent]) -> None:
         for start in range(0, len(items), IMPORT_CHUNK):
             chunk = dict(items[start : start + IMPORT_CHUNK])
             _apply(token, attempts, chunk, lambda ids, s=source: _import(store, s, ids))
+
+
+def _without_unusable(token: str, attempts: dict, events: list[WebhookEvent]) -> list:
+    """Fail, alone and for good, the events that name no record the pipeline can read (the
+    receiver refuses them, but older or hand-made rows may exist); return the others."""
+    usable = []
+    for event in events:
+        problem = _problem(event)
+        if problem:
+            _fail(token, [event.pk], attempts, f"{problem} The event cannot be imported.", False)
+        else:
+            usable.append(event)
+    return usable
+
+
+def _problem(event: WebhookEvent) -> str:
+    if event.source not in SOURCES:
+        return f"The event's object {event.source!r} is not one webhooks feed."
+    if event.action not in (UPSERT, DELETE):
+        return f"The event's action {event.action!r} is unknown."
+    if canonical_id(event.source_id) != event.source_id:
+        return f"The event's record id {event.source_id!r} is not a positive integer."
+    return ""
 
 
 def _import(store: Store, source: str, source_ids: list[str]) -> SyncRun:

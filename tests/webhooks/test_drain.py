@@ -226,3 +226,28 @@ def test_coalescing_and_refetching_converge_to_the_latest_state_in_any_order(
 
     assert salesforce == bigcommerce
     assert not WebhookEvent.objects.exclude(status="processed").exists()
+
+
+# --- one record's trouble stays with that record ------------------------------------------------
+def test_an_event_naming_no_valid_record_fails_alone_and_is_not_retried(pipeline, hook_store):
+    """Events stored before the receiver checked ids, or written by other means."""
+    good = [event(hook_store, source_id=i) for i in ("1", "2")]
+    bad = [
+        event(hook_store, source_id=source_id)
+        for source_id in ("../../etc", "abc", "-1", "0", "1.5", "012", str(2**64))
+    ]
+    bad.append(event(hook_store, source="cart", source_id="3"))
+
+    assert services.drain(hook_store.pk) == 10
+
+    assert pipeline.imports == [("order", ["1", "2"])]
+    for good_event in good:
+        good_event.refresh_from_db()
+        assert good_event.status == "processed"
+    for bad_event in bad:
+        bad_event.refresh_from_db()
+        assert (bad_event.status, bad_event.retry_at) == ("failed", None)
+        assert "cannot be imported" in bad_event.error
+        assert repr(bad_event.source_id if bad_event.source == "order" else "cart") in (
+            bad_event.error
+        )

@@ -1,0 +1,71 @@
+"""Draining into the real import pipeline (BigCommerce and Salesforce emulators over HTTP):
+a record that cannot be imported fails alone, with its own error; the others go through."""
+
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from sandbox.bigcommerce.models import Customer
+from sandbox.salesforce.models import Org
+from sandbox.salesforce.records import all_records
+from sandbox.services import DEMO_ORG_NAME, ensure_demo_environment
+from stores.services import connect_org
+from webhooks import services
+from webhooks.models import WebhookEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_store(live_server, django_user_model, drains):
+    owner = django_user_model.objects.create_superuser("owner", "o@example.com", "pw")
+    environment = ensure_demo_environment(owner, live_server.url)
+    connect_org(environment.org)
+    environment.store.refresh_from_db()
+    return environment.store
+
+
+def customer_ids(store, count: int) -> list[str]:
+    rows = Customer.objects.filter(store__store_hash=store.store_hash).order_by("bc_id")
+    return [str(bc_id) for bc_id in rows.values_list("bc_id", flat=True)[:count]]
+
+
+def updated(store, source_id: str) -> WebhookEvent:
+    return WebhookEvent.objects.create(
+        store=store,
+        scope="store/customer/updated",
+        source="customer",
+        source_id=source_id,
+        received_at=timezone.now(),
+    )
+
+
+def contacts(store) -> Counter:
+    prefix = f"{store.store_hash}:"
+    org = Org.objects.get(name=DEMO_ORG_NAME)
+    return Counter(
+        (contact.get("BigCommerce_ID__c") or "").removeprefix(prefix)
+        for contact in all_records(org, "Contact")
+    )
+
+
+def statuses(events) -> dict[str, str]:
+    return {
+        e.source_id: e.status for e in WebhookEvent.objects.filter(pk__in=[e.pk for e in events])
+    }
+
+
+def test_an_event_with_a_bad_id_in_the_inbox_does_not_take_real_customers_down(demo_store):
+    """Such an event can only predate the receiver's checks; it fails alone, for good."""
+    ids = customer_ids(demo_store, 4)
+    good = [updated(demo_store, source_id) for source_id in ids]
+    bad = updated(demo_store, "../../etc")
+
+    assert services.drain(demo_store.pk) == 5
+
+    assert statuses(good) == dict.fromkeys(ids, "processed")
+    bad.refresh_from_db()
+    assert (bad.status, bad.retry_at, bad.attempts) == ("failed", None, 1)
+    assert "'../../etc'" in bad.error
+    assert all(contacts(demo_store)[source_id] == 1 for source_id in ids)
