@@ -347,10 +347,23 @@ def _delete(store: Store, source: str, source_ids: list[str]) -> None:
 
 
 def _apply(token: str, attempts: dict, records: dict[str, list[int]], action) -> None:
+    """Run the action on these records (id → its event ids) and settle their events.
+
+    If it raises for several records, one of them may be the cause: each half is tried on its
+    own, down to single records, so only the culprit's events fail, with its own error. A run
+    that failed as a whole fails all its events.
+    """
     event_ids = [pk for ids in records.values() for pk in ids]
     try:
         run = action(list(records))
     except Exception as exc:
+        if len(records) > 1:
+            logger.warning("Webhook import of %s records raised; trying halves", len(records))
+            items = list(records.items())
+            half = len(items) // 2
+            _apply(token, attempts, dict(items[:half]), action)
+            _apply(token, attempts, dict(items[half:]), action)
+            return
         logger.exception("Webhook events %s failed", event_ids[:10])
         _fail(token, event_ids, attempts, str(exc) or type(exc).__name__, _retryable(exc))
         return
@@ -361,7 +374,8 @@ def _apply(token: str, attempts: dict, records: dict[str, list[int]], action) ->
 
 
 def _retryable(exc: Exception) -> bool:
-    return bool(getattr(exc, "retryable", False))
+    """Errors that know say so; an unexpected one is tried again, up to the maximum."""
+    return bool(getattr(exc, "retryable", True))
 
 
 def _finish(token: str, event_ids: list[int], status: str, *, error: str = "", run=None) -> None:

@@ -251,3 +251,59 @@ def test_an_event_naming_no_valid_record_fails_alone_and_is_not_retried(pipeline
         assert repr(bad_event.source_id if bad_event.source == "order" else "cart") in (
             bad_event.error
         )
+
+
+class Culprit(Exception):
+    """What an importer might raise on a record it cannot read."""
+
+
+def test_an_import_that_raises_is_split_so_only_the_culprits_events_fail(
+    pipeline, hook_store, monkeypatch
+):
+    honest = pipeline.import_records
+
+    def import_records(store, source, ids, *, trigger):
+        if "7" in ids:
+            raise Culprit("order 7 has no currency")
+        return honest(store, source, ids, trigger=trigger)
+
+    monkeypatch.setattr(runs, "import_records", import_records)
+    events = {source_id: event(hook_store, source_id=str(source_id)) for source_id in range(1, 11)}
+    twin = event(hook_store, source_id="7")
+
+    services.drain(hook_store.pk)
+
+    imported = sorted(source_id for _, ids in pipeline.imports for source_id in ids)
+    assert imported == sorted(str(n) for n in range(1, 11) if n != 7)
+    for culprit in (events[7], twin):
+        culprit.refresh_from_db()
+        assert (culprit.status, culprit.error, culprit.attempts) == (
+            "failed",
+            "order 7 has no currency",
+            1,
+        )
+        assert culprit.retry_at > timezone.now(), "an unexpected error is tried again later"
+    others = WebhookEvent.objects.exclude(pk__in=[events[7].pk, twin.pk])
+    assert set(others.values_list("status", flat=True)) == {"processed"}
+    assert not others.filter(run=None).exists()
+
+
+def test_a_raising_import_of_one_record_keeps_the_errors_own_retry_verdict(
+    pipeline, hook_store, monkeypatch
+):
+    honest = pipeline.import_records
+
+    def import_records(store, source, ids, *, trigger):
+        if "2" in ids:
+            raise AuthError("The access token was refused", status=401, system="BigCommerce")
+        return honest(store, source, ids, trigger=trigger)
+
+    monkeypatch.setattr(runs, "import_records", import_records)
+    first, second = event(hook_store, source_id="1"), event(hook_store, source_id="2")
+
+    services.drain(hook_store.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "processed"
+    assert (second.status, second.retry_at) == ("failed", None)

@@ -11,6 +11,7 @@ from sandbox.salesforce.models import Org
 from sandbox.salesforce.records import all_records
 from sandbox.services import DEMO_ORG_NAME, ensure_demo_environment
 from stores.services import connect_org
+from sync.pipeline.importers.people import CustomerImporter
 from webhooks import services
 from webhooks.models import WebhookEvent
 
@@ -69,3 +70,29 @@ def test_an_event_with_a_bad_id_in_the_inbox_does_not_take_real_customers_down(d
     assert (bad.status, bad.retry_at, bad.attempts) == ("failed", None, 1)
     assert "'../../etc'" in bad.error
     assert all(contacts(demo_store)[source_id] == 1 for source_id in ids)
+
+
+def test_a_customer_whose_import_raises_fails_alone_and_is_tried_again_later(
+    demo_store, monkeypatch
+):
+    ids = customer_ids(demo_store, 6)
+    culprit = ids[2]
+    honest = CustomerImporter.fetch
+
+    def fetch(self, chosen):
+        if culprit in map(str, chosen):
+            raise RuntimeError(f"customer {culprit} cannot be read")
+        return honest(self, chosen)
+
+    monkeypatch.setattr(CustomerImporter, "fetch", fetch)
+    events = [updated(demo_store, source_id) for source_id in ids]
+
+    services.drain(demo_store.pk)
+
+    assert statuses(events) == {i: "failed" if i == culprit else "processed" for i in ids}
+    failed = WebhookEvent.objects.get(source_id=culprit)
+    assert failed.error == f"customer {culprit} cannot be read"
+    assert failed.retry_at > timezone.now()
+    found = contacts(demo_store)
+    assert all(found[i] == 1 for i in ids if i != culprit)
+    assert found[culprit] == 0
