@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from logs.models import Outcome, SyncLogEntry
 from mappings.models import ObjectSetting
 from stores.models import Store
 from sync import runs
@@ -351,7 +352,8 @@ def _apply(token: str, attempts: dict, records: dict[str, list[int]], action) ->
 
     If it raises for several records, one of them may be the cause: each half is tried on its
     own, down to single records, so only the culprit's events fail, with its own error. A run
-    that failed as a whole fails all its events.
+    that failed as a whole fails all its events; otherwise a record whose last log row of the
+    run failed fails its events with that row's error, and the others are processed.
     """
     event_ids = [pk for ids in records.values() for pk in ids]
     try:
@@ -367,10 +369,32 @@ def _apply(token: str, attempts: dict, records: dict[str, list[int]], action) ->
         logger.exception("Webhook events %s failed", event_ids[:10])
         _fail(token, event_ids, attempts, str(exc) or type(exc).__name__, _retryable(exc))
         return
-    if isinstance(run, SyncRun) and run.status == SyncRun.Status.FAILED:
+    if not isinstance(run, SyncRun):
+        _finish(token, event_ids, Status.PROCESSED)
+    elif run.status == SyncRun.Status.FAILED:
         _fail(token, event_ids, attempts, run.error or "The import run failed.", True, run)
     else:
-        _finish(token, event_ids, Status.PROCESSED, run=run if isinstance(run, SyncRun) else None)
+        failed = _failed_records(run, list(records))
+        done = [pk for source_id, ids in records.items() if source_id not in failed for pk in ids]
+        _finish(token, done, Status.PROCESSED, run=run)
+        for source_id, (error, retryable) in failed.items():
+            _fail(token, records[source_id], attempts, error, retryable, run)
+
+
+def _failed_records(run: SyncRun, source_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """The records whose last log row in the run failed: their error and whether to retry."""
+    rows = SyncLogEntry.objects.filter(run=run, source=run.source, source_id__in=source_ids)
+    last = {}
+    for source_id, *row in rows.order_by("pk").values_list(
+        "source_id", "outcome", "retryable", "error_code", "error_message"
+    ):
+        last[source_id] = row
+    failed = {}
+    for source_id, (outcome, retryable, code, message) in last.items():
+        if outcome == Outcome.FAILED:
+            error = f"{code}: {message}" if code and message else code or message
+            failed[source_id] = (error or "The record was not imported.", retryable)
+    return failed
 
 
 def _retryable(exc: Exception) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from integrations.errors import AuthError, TransientError
+from logs.models import Outcome, SyncLogEntry
 from sync import runs
 from sync.models import SyncRun
 from webhooks import services
@@ -307,3 +308,59 @@ def test_a_raising_import_of_one_record_keeps_the_errors_own_retry_verdict(
     second.refresh_from_db()
     assert first.status == "processed"
     assert (second.status, second.retry_at) == ("failed", None)
+
+
+def test_a_run_with_failed_records_fails_only_their_events_with_their_own_errors(
+    pipeline, hook_store, monkeypatch
+):
+    honest = pipeline.import_records
+
+    def import_records(store, source, ids, *, trigger):
+        run = honest(store, source, ids, trigger=trigger)
+        rows = [
+            ("1", Outcome.UPDATED, False, "", ""),
+            ("2", Outcome.FAILED, True, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access"),
+            ("3", Outcome.FAILED, False, "REQUIRED_FIELD_MISSING", "Required fields: [LastName]"),
+            # a record that failed, then went through on a later pass of the same run
+            ("4", Outcome.FAILED, True, "UNABLE_TO_LOCK_ROW", "locked"),
+            ("4", Outcome.CREATED, False, "", ""),
+            ("5", Outcome.SKIPPED, False, "", "The record is no longer in BigCommerce"),
+        ]
+        for source_id, outcome, retryable, code, message in rows:
+            SyncLogEntry.objects.create(
+                store=store,
+                run=run,
+                source=source,
+                source_id=source_id,
+                outcome=outcome,
+                retryable=retryable,
+                error_code=code,
+                error_message=message,
+            )
+        # The order's customer, imported first, failed: the order's events do not.
+        SyncLogEntry.objects.create(
+            store=store, run=run, source="customer", source_id="1", outcome=Outcome.FAILED
+        )
+        return run
+
+    monkeypatch.setattr(runs, "import_records", import_records)
+    events = {n: event(hook_store, source_id=str(n)) for n in range(1, 7)}
+
+    services.drain(hook_store.pk)
+
+    for e in events.values():
+        e.refresh_from_db()
+    run = SyncRun.objects.get()
+    assert {n: e.status for n, e in events.items()} == {
+        1: "processed",
+        2: "failed",
+        3: "failed",
+        4: "processed",
+        5: "processed",
+        6: "processed",
+    }
+    assert events[2].error == "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access"
+    assert events[2].retry_at > timezone.now()
+    assert events[3].error == "REQUIRED_FIELD_MISSING: Required fields: [LastName]"
+    assert events[3].retry_at is None
+    assert all(e.run == run for e in events.values())

@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from integrations.bigcommerce.client import BigCommerceClient
 from sandbox.bigcommerce.models import Customer
 from sandbox.salesforce.models import Org
 from sandbox.salesforce.records import all_records
@@ -96,3 +97,22 @@ def test_a_customer_whose_import_raises_fails_alone_and_is_tried_again_later(
     found = contacts(demo_store)
     assert all(found[i] == 1 for i in ids if i != culprit)
     assert found[culprit] == 0
+
+
+def test_a_customer_salesforce_refuses_fails_alone_with_salesforces_error(demo_store):
+    ids = customer_ids(demo_store, 4)
+    refused = ids[1]
+    client = BigCommerceClient.for_store(demo_store)
+    results = client.write_batch(
+        "PUT", "v3/customers", [{"id": int(refused), "last_name": "L" * 90}]
+    )
+    assert all(result.ok for result in results)
+    events = [updated(demo_store, source_id) for source_id in ids]
+
+    services.drain(demo_store.pk)
+
+    assert statuses(events) == {i: "failed" if i == refused else "processed" for i in ids}
+    failed = WebhookEvent.objects.get(source_id=refused)
+    assert "STRING_TOO_LONG" in failed.error
+    assert failed.retry_at is None, "Salesforce's verdict: trying again cannot succeed"
+    assert failed.run is not None and failed.run.status != "failed"
