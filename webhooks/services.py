@@ -41,6 +41,8 @@ IMPORT_CHUNK = 250
 # How long a queued drain stands for the events that arrive after it (see enqueue_drain).
 DRAIN_QUEUED_SECONDS = 30
 MAX_RETRY_DELAY = timedelta(hours=1)
+# The deepest body the receiver takes: BigCommerce's payloads have three or four levels.
+MAX_NESTING = 32
 # How long the receiver trusts its cached view of a store (changes made through the models
 # forget it at once; bulk updates that bypass them wait this long).
 RECEIVING_TTL = 60
@@ -135,10 +137,17 @@ def receive(store: Receiving, body: bytes) -> WebhookEvent:
 
 
 def _parse(body: bytes) -> dict:
+    too_deep = Rejected(400, f"The body is nested deeper than {MAX_NESTING} levels.")
     try:
         payload = json.loads(body)
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+    except ValueError:
         raise Rejected(400, "The body is not JSON.") from None
+    except RecursionError:  # nested deeper than the parser goes
+        raise too_deep from None
+    # Where the parser gives up depends on the stack it starts from; this limit does not. A
+    # body with few brackets cannot be that deep: BigCommerce's payloads skip the walk.
+    if body.count(b"[") + body.count(b"{") > MAX_NESTING and _deeper_than(payload, MAX_NESTING):
+        raise too_deep
     if not isinstance(payload, dict):
         raise Rejected(400, "The body is not a JSON object.")
     if not isinstance(payload.get("scope"), str) or not payload["scope"]:
@@ -146,6 +155,22 @@ def _parse(body: bytes) -> dict:
     if not isinstance(payload.get("data"), dict):
         raise Rejected(400, "The body has no data object.")
     return payload
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Whether the parsed JSON has more than `limit` levels of arrays and objects (level by
+    level, without recursion)."""
+    level, depth = [value], 0
+    while level:
+        level = [item for item in level if isinstance(item, dict | list)]
+        if level:
+            depth += 1
+            if depth > limit:
+                return True
+        level = [
+            child for item in level for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return False
 
 
 def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
