@@ -299,5 +299,5 @@ def test_no_callback_gets_a_5xx_and_no_valid_event_is_lost(
     post_all()
 
     assert tally["posted"] >= 10_000
-    assert tally["valid"] >= 1_000
+    assert tally["valid"] >= 500  # about 1,300
     assert {200, 400, 401, 413} <= tally["statuses"]
