@@ -414,3 +414,22 @@ def test_a_secret_header_with_a_lone_surrogate_is_401(client, hook_store, settin
     )
 
     assert response.status_code == 401
+
+
+def test_a_valid_callback_costs_one_insert_and_a_refused_one_none(
+    client, hook_store, drains, settings, django_assert_num_queries
+):
+    def post(body):
+        return client.post(
+            f"/webhooks/bigcommerce/{hook_store.pk}/",
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={settings.WEBHOOK_SECRET_HEADER: SECRET},
+        )
+
+    assert post(customer_update(1)).status_code == 200  # the store's view is cached now
+
+    with django_assert_num_queries(1):
+        assert post(customer_update(2)).status_code == 200
+    with django_assert_num_queries(0):
+        assert post(customer_update("../../etc")).status_code == 400
