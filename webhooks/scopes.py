@@ -12,6 +12,12 @@ from dataclasses import dataclass
 from mappings.models import SourceObject
 
 UPSERT, DELETE = "upsert", "delete"
+# Record ids are positive integers; the largest a signed 64-bit column holds.
+MAX_RECORD_ID = 2**63 - 1
+
+
+class BadRecordId(ValueError):
+    """The payload has a record id that is not a positive integer."""
 
 
 @dataclass(frozen=True)
@@ -20,13 +26,39 @@ class Route:
     action: str = UPSERT
     id_path: tuple[str, ...] = ("id",)
 
+    @property
+    def id_field(self) -> str:
+        return ".".join(("data", *self.id_path))
+
     def record_id(self, data: dict) -> str:
+        """The record's id in decimal digits; "" when the payload has none. BadRecordId when
+        it has one that is not a positive integer (or a part on the way is not an object)."""
         value = data
         for key in self.id_path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, bool) or not isinstance(value, int | str) or str(value) in ("", "0"):
-            return ""
-        return str(value)
+            if not isinstance(value, dict):
+                raise BadRecordId(f"{self.id_field} is not a positive integer.")
+            if key not in value:
+                return ""
+            value = value[key]
+        record_id = canonical_id(value)
+        if record_id is None:
+            raise BadRecordId(f"{self.id_field} is not a positive integer.")
+        return record_id
+
+
+def canonical_id(value) -> str | None:
+    """A positive integer id (a JSON number or a string of ASCII digits) as decimal digits,
+    or None for anything else: other types, signs, spaces, other digits, out of range."""
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit()):
+            return None
+        value = value.lstrip("0")
+        if len(value) > len(str(MAX_RECORD_ID)):
+            return None
+        value = int(value or "0")
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return str(value) if 0 < value <= MAX_RECORD_ID else None
 
 
 def _family(source: str, prefix: str, *, deleted=DELETE, metafields: bool = True) -> dict:
@@ -65,6 +97,10 @@ ROUTES: dict[str, Route] = {
     **_parts(ORDER, "store/order/metafield", ("resource_id",), CHANGES),
     "store/order/refund/created": Route(REFUND, UPSERT, ("refund", "refund_id")),
 }
+
+
+# The source objects that events point at.
+SOURCES = frozenset(route.source for route in ROUTES.values())
 
 
 def route_for(scope: str) -> Route | None:

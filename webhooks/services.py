@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -24,12 +25,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from logs.models import Outcome, SyncLogEntry
 from mappings.models import ObjectSetting
 from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
 from webhooks.models import StoreInbox, WebhookEvent
-from webhooks.scopes import DELETE, route_for
+from webhooks.scopes import DELETE, SOURCES, UPSERT, BadRecordId, canonical_id, route_for
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ IMPORT_CHUNK = 250
 # How long a queued drain stands for the events that arrive after it (see enqueue_drain).
 DRAIN_QUEUED_SECONDS = 30
 MAX_RETRY_DELAY = timedelta(hours=1)
+# The deepest body the receiver takes: BigCommerce's payloads have three or four levels.
+MAX_NESTING = 32
 # How long the receiver trusts its cached view of a store (changes made through the models
 # forget it at once; bulk updates that bypass them wait this long).
 RECEIVING_TTL = 60
@@ -51,6 +55,11 @@ class Rejected(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+# Characters a text column must not hold (NUL, lone surrogates) or that have no place in a
+# scope or a hash (other control characters).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 # --- receiving ----------------------------------------------------------------------------------
@@ -95,7 +104,7 @@ def _receiving_key(store_id: int) -> str:
 
 
 def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return hashlib.sha256(secret.encode(errors="surrogatepass")).hexdigest()
 
 
 def authenticated_store(store_id: int, secret: str) -> Receiving:
@@ -128,10 +137,17 @@ def receive(store: Receiving, body: bytes) -> WebhookEvent:
 
 
 def _parse(body: bytes) -> dict:
+    too_deep = Rejected(400, f"The body is nested deeper than {MAX_NESTING} levels.")
     try:
         payload = json.loads(body)
     except ValueError:
         raise Rejected(400, "The body is not JSON.") from None
+    except RecursionError:  # nested deeper than the parser goes
+        raise too_deep from None
+    # Where the parser gives up depends on the stack it starts from; this limit does not. A
+    # body with few brackets cannot be that deep: BigCommerce's payloads skip the walk.
+    if body.count(b"[") + body.count(b"{") > MAX_NESTING and _deeper_than(payload, MAX_NESTING):
+        raise too_deep
     if not isinstance(payload, dict):
         raise Rejected(400, "The body is not a JSON object.")
     if not isinstance(payload.get("scope"), str) or not payload["scope"]:
@@ -141,21 +157,44 @@ def _parse(body: bytes) -> dict:
     return payload
 
 
+def _deeper_than(value, limit: int) -> bool:
+    """Whether the parsed JSON has more than `limit` levels of arrays and objects (level by
+    level, without recursion)."""
+    level, depth = [value], 0
+    while level:
+        level = [item for item in level if isinstance(item, dict | list)]
+        if level:
+            depth += 1
+            if depth > limit:
+                return True
+        level = [
+            child for item in level for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return False
+
+
 def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
-    scope, route = payload["scope"][:100], route_for(payload["scope"])
+    route = route_for(payload["scope"])
     event = WebhookEvent(
         store_id=store.store_id,
-        scope=scope,
-        hash=str(payload.get("hash") or "")[:64],
+        scope=_UNSAFE.sub("\ufffd", payload["scope"][:100]),
+        hash=_hash(payload.get("hash")),
         created_at=_timestamp(payload.get("created_at")),
         received_at=timezone.now(),
     )
     if route is None:
         return _ignored(event, "The connector does not sync this scope.")
     event.source, event.action = route.source, route.action
-    event.source_id = route.record_id(payload["data"])[:64]
+    try:
+        event.source_id = route.record_id(payload["data"])
+    except BadRecordId as exc:
+        raise Rejected(400, str(exc)) from None
     if not event.source_id:
         return _ignored(event, "The payload names no record.")
+    if not event.hash:
+        # Without one, two records changed in the same second would pass for one delivery.
+        record = f"{route.source}:{event.source_id}".encode()
+        event.hash = hashlib.sha1(record, usedforsecurity=False).hexdigest()
     if route.source not in store.realtime_sources:
         return _ignored(event, "Real-time sync of this object is off for the store.")
     return event
@@ -164,6 +203,13 @@ def _event_for(store: Receiving, payload: dict) -> WebhookEvent:
 def _ignored(event: WebhookEvent, reason: str) -> WebhookEvent:
     event.status, event.error = Status.IGNORED, reason
     return event
+
+
+def _hash(value) -> str:
+    """The delivery's hash if it is text that can be stored, else ""."""
+    if not isinstance(value, str) or _UNSAFE.search(value[:64]):
+        return ""
+    return value[:64]
 
 
 def _timestamp(value) -> datetime | None:
@@ -282,8 +328,9 @@ def _deleted_records(store_id: int, keys: set[tuple[str, str]]) -> set[tuple[str
 
 
 def process_batch(store: Store, token: str, events: list[WebhookEvent]) -> None:
-    plan = coalesce(store.pk, events)
     attempts = {event.pk: event.attempts for event in events}
+    events = _without_unusable(token, attempts, events)
+    plan = coalesce(store.pk, events)
     _finish(token, plan.already_deleted, Status.IGNORED, error="The record was deleted.")
     for source, records in plan.deletes.items():
         _apply(token, attempts, records, lambda ids, s=source: _delete(store, s, ids))
@@ -292,6 +339,29 @@ def process_batch(store: Store, token: str, events: list[WebhookEvent]) -> None:
         for start in range(0, len(items), IMPORT_CHUNK):
             chunk = dict(items[start : start + IMPORT_CHUNK])
             _apply(token, attempts, chunk, lambda ids, s=source: _import(store, s, ids))
+
+
+def _without_unusable(token: str, attempts: dict, events: list[WebhookEvent]) -> list:
+    """Fail, alone and for good, the events that name no record the pipeline can read (the
+    receiver refuses them, but older or hand-made rows may exist); return the others."""
+    usable = []
+    for event in events:
+        problem = _problem(event)
+        if problem:
+            _fail(token, [event.pk], attempts, f"{problem} The event cannot be imported.", False)
+        else:
+            usable.append(event)
+    return usable
+
+
+def _problem(event: WebhookEvent) -> str:
+    if event.source not in SOURCES:
+        return f"The event's object {event.source!r} is not one webhooks feed."
+    if event.action not in (UPSERT, DELETE):
+        return f"The event's action {event.action!r} is unknown."
+    if canonical_id(event.source_id) != event.source_id:
+        return f"The event's record id {event.source_id!r} is not a positive integer."
+    return ""
 
 
 def _import(store: Store, source: str, source_ids: list[str]) -> SyncRun:
@@ -303,21 +373,58 @@ def _delete(store: Store, source: str, source_ids: list[str]) -> None:
 
 
 def _apply(token: str, attempts: dict, records: dict[str, list[int]], action) -> None:
+    """Run the action on these records (id → its event ids) and settle their events.
+
+    If it raises for several records, one of them may be the cause: each half is tried on its
+    own, down to single records, so only the culprit's events fail, with its own error. A run
+    that failed as a whole fails all its events; otherwise a record whose last log row of the
+    run failed fails its events with that row's error, and the others are processed.
+    """
     event_ids = [pk for ids in records.values() for pk in ids]
     try:
         run = action(list(records))
     except Exception as exc:
+        if len(records) > 1:
+            logger.warning("Webhook import of %s records raised; trying halves", len(records))
+            items = list(records.items())
+            half = len(items) // 2
+            _apply(token, attempts, dict(items[:half]), action)
+            _apply(token, attempts, dict(items[half:]), action)
+            return
         logger.exception("Webhook events %s failed", event_ids[:10])
         _fail(token, event_ids, attempts, str(exc) or type(exc).__name__, _retryable(exc))
         return
-    if isinstance(run, SyncRun) and run.status == SyncRun.Status.FAILED:
+    if not isinstance(run, SyncRun):
+        _finish(token, event_ids, Status.PROCESSED)
+    elif run.status == SyncRun.Status.FAILED:
         _fail(token, event_ids, attempts, run.error or "The import run failed.", True, run)
     else:
-        _finish(token, event_ids, Status.PROCESSED, run=run if isinstance(run, SyncRun) else None)
+        failed = _failed_records(run, list(records))
+        done = [pk for source_id, ids in records.items() if source_id not in failed for pk in ids]
+        _finish(token, done, Status.PROCESSED, run=run)
+        for source_id, (error, retryable) in failed.items():
+            _fail(token, records[source_id], attempts, error, retryable, run)
+
+
+def _failed_records(run: SyncRun, source_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """The records whose last log row in the run failed: their error and whether to retry."""
+    rows = SyncLogEntry.objects.filter(run=run, source=run.source, source_id__in=source_ids)
+    last = {}
+    for source_id, *row in rows.order_by("pk").values_list(
+        "source_id", "outcome", "retryable", "error_code", "error_message"
+    ):
+        last[source_id] = row
+    failed = {}
+    for source_id, (outcome, retryable, code, message) in last.items():
+        if outcome == Outcome.FAILED:
+            error = f"{code}: {message}" if code and message else code or message
+            failed[source_id] = (error or "The record was not imported.", retryable)
+    return failed
 
 
 def _retryable(exc: Exception) -> bool:
-    return bool(getattr(exc, "retryable", False))
+    """Errors that know say so; an unexpected one is tried again, up to the maximum."""
+    return bool(getattr(exc, "retryable", True))
 
 
 def _finish(token: str, event_ids: list[int], status: str, *, error: str = "", run=None) -> None:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from integrations.errors import AuthError, TransientError
+from logs.models import Outcome, SyncLogEntry
 from sync import runs
 from sync.models import SyncRun
 from webhooks import services
@@ -226,3 +227,140 @@ def test_coalescing_and_refetching_converge_to_the_latest_state_in_any_order(
 
     assert salesforce == bigcommerce
     assert not WebhookEvent.objects.exclude(status="processed").exists()
+
+
+# --- one record's trouble stays with that record ------------------------------------------------
+def test_an_event_naming_no_valid_record_fails_alone_and_is_not_retried(pipeline, hook_store):
+    """Events stored before the receiver checked ids, or written by other means."""
+    good = [event(hook_store, source_id=i) for i in ("1", "2")]
+    bad = [
+        event(hook_store, source_id=source_id)
+        for source_id in ("../../etc", "abc", "-1", "0", "1.5", "012", str(2**64))
+    ]
+    bad.append(event(hook_store, source="cart", source_id="3"))
+
+    assert services.drain(hook_store.pk) == 10
+
+    assert pipeline.imports == [("order", ["1", "2"])]
+    for good_event in good:
+        good_event.refresh_from_db()
+        assert good_event.status == "processed"
+    for bad_event in bad:
+        bad_event.refresh_from_db()
+        assert (bad_event.status, bad_event.retry_at) == ("failed", None)
+        assert "cannot be imported" in bad_event.error
+        assert repr(bad_event.source_id if bad_event.source == "order" else "cart") in (
+            bad_event.error
+        )
+
+
+class Culprit(Exception):
+    """What an importer might raise on a record it cannot read."""
+
+
+def test_an_import_that_raises_is_split_so_only_the_culprits_events_fail(
+    pipeline, hook_store, monkeypatch
+):
+    honest = pipeline.import_records
+
+    def import_records(store, source, ids, *, trigger):
+        if "7" in ids:
+            raise Culprit("order 7 has no currency")
+        return honest(store, source, ids, trigger=trigger)
+
+    monkeypatch.setattr(runs, "import_records", import_records)
+    events = {source_id: event(hook_store, source_id=str(source_id)) for source_id in range(1, 11)}
+    twin = event(hook_store, source_id="7")
+
+    services.drain(hook_store.pk)
+
+    imported = sorted(source_id for _, ids in pipeline.imports for source_id in ids)
+    assert imported == sorted(str(n) for n in range(1, 11) if n != 7)
+    for culprit in (events[7], twin):
+        culprit.refresh_from_db()
+        assert (culprit.status, culprit.error, culprit.attempts) == (
+            "failed",
+            "order 7 has no currency",
+            1,
+        )
+        assert culprit.retry_at > timezone.now(), "an unexpected error is tried again later"
+    others = WebhookEvent.objects.exclude(pk__in=[events[7].pk, twin.pk])
+    assert set(others.values_list("status", flat=True)) == {"processed"}
+    assert not others.filter(run=None).exists()
+
+
+def test_a_raising_import_of_one_record_keeps_the_errors_own_retry_verdict(
+    pipeline, hook_store, monkeypatch
+):
+    honest = pipeline.import_records
+
+    def import_records(store, source, ids, *, trigger):
+        if "2" in ids:
+            raise AuthError("The access token was refused", status=401, system="BigCommerce")
+        return honest(store, source, ids, trigger=trigger)
+
+    monkeypatch.setattr(runs, "import_records", import_records)
+    first, second = event(hook_store, source_id="1"), event(hook_store, source_id="2")
+
+    services.drain(hook_store.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "processed"
+    assert (second.status, second.retry_at) == ("failed", None)
+
+
+def test_a_run_with_failed_records_fails_only_their_events_with_their_own_errors(
+    pipeline, hook_store, monkeypatch
+):
+    honest = pipeline.import_records
+
+    def import_records(store, source, ids, *, trigger):
+        run = honest(store, source, ids, trigger=trigger)
+        rows = [
+            ("1", Outcome.UPDATED, False, "", ""),
+            ("2", Outcome.FAILED, True, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access"),
+            ("3", Outcome.FAILED, False, "REQUIRED_FIELD_MISSING", "Required fields: [LastName]"),
+            # a record that failed, then went through on a later pass of the same run
+            ("4", Outcome.FAILED, True, "UNABLE_TO_LOCK_ROW", "locked"),
+            ("4", Outcome.CREATED, False, "", ""),
+            ("5", Outcome.SKIPPED, False, "", "The record is no longer in BigCommerce"),
+        ]
+        for source_id, outcome, retryable, code, message in rows:
+            SyncLogEntry.objects.create(
+                store=store,
+                run=run,
+                source=source,
+                source_id=source_id,
+                outcome=outcome,
+                retryable=retryable,
+                error_code=code,
+                error_message=message,
+            )
+        # The order's customer, imported first, failed: the order's events do not.
+        SyncLogEntry.objects.create(
+            store=store, run=run, source="customer", source_id="1", outcome=Outcome.FAILED
+        )
+        return run
+
+    monkeypatch.setattr(runs, "import_records", import_records)
+    events = {n: event(hook_store, source_id=str(n)) for n in range(1, 7)}
+
+    services.drain(hook_store.pk)
+
+    for e in events.values():
+        e.refresh_from_db()
+    run = SyncRun.objects.get()
+    assert {n: e.status for n, e in events.items()} == {
+        1: "processed",
+        2: "failed",
+        3: "failed",
+        4: "processed",
+        5: "processed",
+        6: "processed",
+    }
+    assert events[2].error == "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access"
+    assert events[2].retry_at > timezone.now()
+    assert events[3].error == "REQUIRED_FIELD_MISSING: Required fields: [LastName]"
+    assert events[3].retry_at is None
+    assert all(e.run == run for e in events.values())

@@ -1,6 +1,7 @@
 """The receiver over real HTTP: who is refused, what is stored, what is queued."""
 
 import json
+import time
 
 import pytest
 
@@ -235,3 +236,200 @@ def test_the_receiver_needs_no_login_and_no_csrf_token(callbacks, hook_store, dr
     response = callbacks.post(hook_store.pk, payload(), headers={"Cookie": "csrftoken=abc"})
 
     assert response.status_code == 200
+
+
+# --- bodies that must never reach the database ----------------------------------------------
+def customer_update(record_id) -> dict:
+    return payload("store/customer/updated", {"type": "customer", "id": record_id})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"scope":"store/customer/updated","data":' + b'{"a":' * 5000 + b"1" + b"}" * 5001,
+        b"[" * 32_500,
+        b'{"scope":"store/customer/updated","data":{"id":1,"x":' + b"[" * 32_500 + b"}}",
+    ],
+    ids=["5000-levels-of-objects", "32500-brackets", "brackets-inside-data"],
+)
+def test_a_deeply_nested_body_is_400(callbacks, hook_store, drains, body):
+    response = callbacks.post(hook_store.pk, body)
+
+    assert response.status_code == 400
+    assert "not JSON" in response.text or "nested" in response.text
+    assert not WebhookEvent.objects.exists()
+    assert drains == []
+
+
+@pytest.mark.parametrize("depth", [33, 500, 950, 990, 1000])
+def test_a_body_nested_deeper_than_32_levels_is_400_whatever_the_parser_manages(
+    callbacks, hook_store, drains, depth
+):
+    """Where the JSON parser gives up depends on the stack it starts from: the limit does not."""
+    nested = b"[" * (depth - 2) + b"1" + b"]" * (depth - 2)  # the body and data are 2 levels
+    body = b'{"scope":"store/customer/updated","data":{"id":1,"x":' + nested + b"}}"
+
+    response = callbacks.post(hook_store.pk, body)
+
+    assert response.status_code == 400
+    assert "nested deeper than 32 levels" in response.text
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_body_nested_32_levels_deep_is_taken(callbacks, hook_store, drains):
+    nested = b"[" * 30 + b"1" + b"]" * 30
+    body = b'{"scope":"store/customer/updated","data":{"id":1,"x":' + nested + b"}}"
+
+    assert callbacks.post(hook_store.pk, body).status_code == 200
+    assert WebhookEvent.objects.get().source_id == "1"
+
+
+BAD_IDS = [
+    "\ud800",
+    "1\u00002",
+    "../../etc",
+    "abc",
+    "",
+    " 12",
+    "12 ",
+    "+12",
+    "1e3",
+    "\u0661\u0662",  # Arabic-Indic digits
+    "\u00b2",  # a superscript two
+    "0",
+    0,
+    -1,
+    "-1",
+    None,
+    [12],
+    {"id": 12},
+    1.5,
+    12.0,
+    True,
+    False,
+    2**63,
+    str(2**63),
+    2**64 + 12,
+    10**30,
+    "9" * 5000,
+]
+
+
+@pytest.mark.parametrize("record_id", BAD_IDS, ids=[repr(v)[:20] for v in BAD_IDS])
+def test_a_record_id_that_is_not_a_positive_integer_is_400_and_nothing_is_stored(
+    callbacks, hook_store, drains, record_id
+):
+    started = time.monotonic()
+    response = callbacks.post(hook_store.pk, customer_update(record_id))
+
+    assert response.status_code == 400
+    assert "data.id" in response.text
+    assert time.monotonic() - started < 2
+    assert not WebhookEvent.objects.exists()
+    assert drains == []
+
+
+@pytest.mark.parametrize(
+    "scope, data",
+    [
+        ("store/customer/address/updated", {"id": 60, "address": {"customer_id": "../1"}}),
+        ("store/customer/address/updated", {"id": 60, "address": "32"}),
+        ("store/sku/updated", {"id": 461, "sku": {"product_id": -206}}),
+        ("store/product/metafield/updated", {"metafield_id": 3, "resource_id": "1\u00002"}),
+        ("store/order/refund/created", {"id": 250, "refund": {"refund_id": 3.5}}),
+    ],
+)
+def test_a_bad_id_where_the_scope_keeps_it_is_400(callbacks, hook_store, drains, scope, data):
+    response = callbacks.post(hook_store.pk, payload(scope, data))
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_bad_id_is_400_even_when_the_object_is_not_synced_in_real_time(
+    callbacks, hook_store, drains
+):
+    ObjectSetting.objects.filter(store=hook_store, source="customer").update(realtime=False)
+
+    assert callbacks.post(hook_store.pk, customer_update("../../etc")).status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "record_id, stored",
+    [(12, "12"), ("12", "12"), ("0012", "12"), (2**63 - 1, str(2**63 - 1))],
+)
+def test_ids_as_numbers_or_digit_strings_are_stored_as_digits(
+    callbacks, hook_store, drains, record_id, stored
+):
+    assert callbacks.post(hook_store.pk, customer_update(record_id)).status_code == 200
+
+    assert WebhookEvent.objects.get().source_id == stored
+
+
+@pytest.mark.parametrize("scope", ["store/\u0000cart/created", "store/cart/\ud800", "\x00" * 300])
+def test_an_unknown_scope_with_unsafe_characters_is_stored_cleaned_as_ignored(
+    callbacks, hook_store, drains, scope
+):
+    response = callbacks.post(hook_store.pk, payload(scope, {"type": "cart", "id": 1}))
+
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert event.status == "ignored"
+    assert "\x00" not in event.scope
+    assert len(event.scope) <= 100
+    event.scope.encode()  # no lone surrogate
+
+
+@pytest.mark.parametrize("hash_value", ["ab\u0000cd", "\udfff", 12, None, ["a"], {"a": 1}, ""])
+def test_an_unusable_hash_is_replaced_by_one_of_the_record(
+    callbacks, hook_store, drains, hash_value
+):
+    """Without a usable hash, two records changed in the same second must not be taken for
+    re-fires of one delivery."""
+    for record_id in (1, 2):
+        body = {**customer_update(record_id), "hash": hash_value}
+        assert callbacks.post(hook_store.pk, body).status_code == 200
+
+    events = WebhookEvent.objects.order_by("source_id")
+    assert [(e.status, e.source_id) for e in events] == [("pending", "1"), ("pending", "2")]
+    assert all("\x00" not in e.hash and e.hash.isascii() for e in events)
+
+
+@pytest.mark.parametrize("created_at", [10**30, -(10**30), 1e308, "2024-01-01", [1], True])
+def test_an_unusable_created_at_is_left_empty(callbacks, hook_store, drains, created_at):
+    body = {**customer_update(5), "created_at": created_at}
+
+    assert callbacks.post(hook_store.pk, body).status_code == 200
+    assert WebhookEvent.objects.get().created_at is None
+
+
+def test_a_secret_header_with_a_lone_surrogate_is_401(client, hook_store, settings):
+    """Servers decode headers as Latin-1, but the receiver does not rely on it."""
+    response = client.post(
+        f"/webhooks/bigcommerce/{hook_store.pk}/",
+        data=json.dumps(payload()),
+        content_type="application/json",
+        headers={settings.WEBHOOK_SECRET_HEADER: "\udc80" + SECRET},
+    )
+
+    assert response.status_code == 401
+
+
+def test_a_valid_callback_costs_one_insert_and_a_refused_one_none(
+    client, hook_store, drains, settings, django_assert_num_queries
+):
+    def post(body):
+        return client.post(
+            f"/webhooks/bigcommerce/{hook_store.pk}/",
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={settings.WEBHOOK_SECRET_HEADER: SECRET},
+        )
+
+    assert post(customer_update(1)).status_code == 200  # the store's view is cached now
+
+    with django_assert_num_queries(1):
+        assert post(customer_update(2)).status_code == 200
+    with django_assert_num_queries(0):
+        assert post(customer_update("../../etc")).status_code == 400
