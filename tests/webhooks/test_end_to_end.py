@@ -22,6 +22,8 @@ from sandbox.salesforce.models import Org
 from sandbox.salesforce.records import all_records
 from sandbox.services import DEMO_ORG_NAME, ensure_demo_environment
 from stores.services import connect_org
+from sync import liveness
+from sync.models import SyncRun
 from tests.conftest import start_worker, stop_worker
 from tests.webhooks.conftest import wait_until
 from webhooks import registration, services
@@ -115,20 +117,32 @@ def test_a_burst_of_a_thousand_events_with_duplicates_gives_one_record_each_at_i
     assert len(webhook_runs) < WebhookEvent.objects.count() / 2, "events were not coalesced"
 
 
-def test_a_worker_killed_mid_drain_loses_no_event(demo_store, tmp_path, settings):
-    worker = start_worker(tmp_path / "first.log", WEBHOOK_DRAIN_BATCH=3)
-    ids = create_customers(demo_store, 30, "killed")
-    rename(demo_store, ids, "Final")
+def test_a_worker_killed_mid_drain_loses_no_event_and_leaves_no_run_running(
+    demo_store, tmp_path, settings
+):
+    set_faults(Emulator.SALESFORCE, latency_ms=300)  # so that the kill lands inside an import
+    worker = start_worker(tmp_path / "first.log", WEBHOOK_DRAIN_BATCH=3, RUN_HEARTBEAT_SECONDS=1)
+    try:
+        ids = create_customers(demo_store, 30, "killed")
+        rename(demo_store, ids, "Final")
 
-    def mid_drain():
-        processed = WebhookEvent.objects.filter(status="processed").exists()
-        return processed and WebhookEvent.objects.filter(status="claimed").exists()
+        def mid_import():
+            processed = WebhookEvent.objects.filter(status="processed").exists()
+            importing = SyncRun.objects.filter(trigger="webhook", status="running").exists()
+            return processed and importing and WebhookEvent.objects.filter(status="claimed")
 
-    wait_until(mid_drain, timeout=120, message="the drain never got going")
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait()
+        wait_until(mid_import, timeout=120, message="the drain never got going")
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+    finally:
+        clear_faults(Emulator.SALESFORCE)
     assert WebhookEvent.objects.filter(status="claimed").exists()
+    stuck = set(SyncRun.objects.filter(status="running").values_list("pk", flat=True))
+    assert stuck, "the killed drain's run"
 
+    # The sweepers: the dead drain's run ends, its claims go back to the inbox.
+    settings.RUN_STALE_SECONDS = 2
+    wait_until(lambda: set(liveness.take_over_stale()) == stuck, timeout=30, message="not stale")
     later = timezone.now() + timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS + 1)
     assert services.sweep(now=later) == [demo_store.pk]
     second = start_worker(tmp_path / "second.log")
@@ -138,6 +152,8 @@ def test_a_worker_killed_mid_drain_loses_no_event(demo_store, tmp_path, settings
         stop_worker(second)
 
     assert not WebhookEvent.objects.exclude(status="processed").exists()
+    assert not SyncRun.objects.filter(status__in=["queued", "running"]).exists()
+    assert set(SyncRun.objects.filter(pk__in=stuck).values_list("status", flat=True)) == {"failed"}
     contacts = contacts_by_customer(demo_store)
     assert all(contacts[str(customer_id)] == 1 for customer_id in ids)
     names = last_names(demo_store)
