@@ -3,7 +3,8 @@ record by its BigCommerce id. The console, the REST API and the webhooks all cal
 
 from logs.models import SyncLogEntry
 from sync.models import SyncRun
-from sync.runs import RunRefused, failed_records, start_run, start_runs
+from sync.pipeline.record import failed_records
+from sync.runs import RunRefused, start_run, start_runs
 
 
 def resync_entry(entry: SyncLogEntry, user=None) -> SyncRun:

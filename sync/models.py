@@ -109,6 +109,11 @@ class SyncRun(models.Model):
     # The watermark of the last batch written: where a taken-over run resumes.
     checkpoint = models.DateTimeField(null=True, blank=True)
     takeovers = models.PositiveIntegerField(default=0)
+    # Runs started together in dependency order (a re-sync of customers, then of orders): the
+    # one to queue when this one ends, whatever its outcome.
+    next_run = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="previous_run"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,19 +5,15 @@ goes through these functions. A run is a row first and a task second: `start_run
 run and enqueues its task once the transaction commits, so the worker always finds the row.
 """
 
-import logging
 from functools import partial
+from itertools import pairwise
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from logs.models import Outcome, SyncLogEntry
-from mappings.models import SourceObject
 from sync import deletion, liveness
 from sync.models import SyncRun
 from sync.pipeline.runner import execute
-
-logger = logging.getLogger(__name__)
 
 ACTIVE = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 
@@ -60,8 +56,8 @@ def start_run(
 
 def start_runs(store, batches, kind: str, *, trigger: str, user=None) -> list[SyncRun]:
     """Queue one run per (source, ids) in `batches`, executed one after the other in the
-    order given (dependencies first) by one task."""
-    from sync.tasks import run_imports
+    order given (dependencies first): each run queues the next when it ends."""
+    from sync.tasks import run_import
 
     batches = [(source, ids) for source, ids in batches if ids]
     if not batches:
@@ -78,7 +74,10 @@ def start_runs(store, batches, kind: str, *, trigger: str, user=None) -> list[Sy
             )
             for source, ids in batches
         ]
-    transaction.on_commit(partial(run_imports.delay, [run.pk for run in started]))
+        for run, then in pairwise(started):
+            run.next_run = then
+            run.save(update_fields=["next_run"])
+    transaction.on_commit(partial(run_import.delay, started[0].pk))
     return started
 
 
@@ -98,22 +97,25 @@ def cancel_run(run: SyncRun) -> SyncRun:
 
 def execute_run(run_id: int) -> SyncRun | None:
     """Run a queued run in this process (the task's body), or take over a running one whose
-    worker died. A run alive elsewhere, finished, or cancelled is left alone."""
+    worker died. A run alive elsewhere, finished, or cancelled is left alone. A run that ends
+    queues the run that was started to follow it."""
     owner = liveness.claim(run_id)
     run = SyncRun.objects.select_related("store__salesforce_org").get(pk=run_id)
-    if owner is not None:
-        with liveness.heartbeat(run):
-            execute(run)
+    try:
+        if owner is not None:
+            with liveness.heartbeat(run):
+                execute(run)
+    finally:
+        _queue_next(run)
     return run
 
 
-def execute_runs(run_ids) -> None:
-    """Runs one after the other; one that breaks does not keep the next from running."""
-    for run_id in run_ids:
-        try:
-            execute_run(run_id)
-        except Exception:
-            logger.exception("Run %s broke; going on with the next", run_id)
+def _queue_next(run: SyncRun) -> None:
+    from sync.tasks import run_import
+
+    run.refresh_from_db(fields=["status", "next_run"])
+    if run.next_run_id is not None and run.status not in ACTIVE:
+        run_import.delay(run.next_run_id)
 
 
 def import_records(store, source: str, source_ids, *, trigger: str = "webhook") -> SyncRun:
@@ -133,23 +135,6 @@ def import_records(store, source: str, source_ids, *, trigger: str = "webhook") 
     with liveness.heartbeat(run):
         execute(run)
     return run
-
-
-def failed_records(run: SyncRun) -> dict[str, list[str]]:
-    """Per object, in dependency order, the records whose latest log row in the run failed:
-    an orders run logs the customers, guests and products it imported first, too."""
-    rows = SyncLogEntry.objects.filter(run=run).order_by("pk")
-    if not rows.filter(outcome=Outcome.FAILED).exists():
-        return {}
-    latest = {}
-    for source, source_id, outcome in rows.values_list("source", "source_id", "outcome"):
-        latest[(source, source_id)] = outcome
-    failed = {}
-    for source in SourceObject.values:
-        ids = [i for (s, i), outcome in latest.items() if s == source and outcome == Outcome.FAILED]
-        if ids:
-            failed[source] = ids
-    return failed
 
 
 def delete_records(store, source: str, source_ids) -> int:

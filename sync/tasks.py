@@ -19,11 +19,6 @@ def run_import(run_id):
 
 
 @shared_task
-def run_imports(run_ids):
-    runs.execute_runs(run_ids)
-
-
-@shared_task
 def take_over_stale_runs():
     liveness.take_over_stale()
 

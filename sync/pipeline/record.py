@@ -1,4 +1,5 @@
-"""The record stage: one log row per record and attempt, and the run's counters."""
+"""The record stage: one log row per record and attempt, the run's counters, and which
+records of a run failed."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from django.db.models import F
 
 from integrations import errors
 from logs.models import Outcome, SyncLogEntry
+from mappings.models import SourceObject
 from sync.models import SyncRun
 
 COUNTERS = {
@@ -212,3 +214,20 @@ def _count(run: SyncRun, outcomes, calls) -> None:
     changes = {name: F(name) + n for name, n in counts.items() if n}
     if changes:
         SyncRun.objects.filter(pk=run.pk).update(**changes)
+
+
+def failed_records(run: SyncRun) -> dict[str, list[str]]:
+    """Per object, in dependency order, the records whose latest log row in the run failed:
+    an orders run logs the customers, guests and products it imported first, too."""
+    rows = SyncLogEntry.objects.filter(run=run).order_by("pk")
+    if not rows.filter(outcome=Outcome.FAILED).exists():
+        return {}
+    latest = {}
+    for source, source_id, outcome in rows.values_list("source", "source_id", "outcome"):
+        latest[(source, source_id)] = outcome
+    failed = {}
+    for source in SourceObject.values:
+        ids = [i for (s, i), outcome in latest.items() if s == source and outcome == Outcome.FAILED]
+        if ids:
+            failed[source] = ids
+    return failed

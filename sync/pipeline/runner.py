@@ -66,9 +66,7 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
 
 def _completed(run) -> str:
     """Succeeded, or completed with failures when a record's latest row in the run failed."""
-    from sync.runs import failed_records
-
-    return SyncRun.Status.PARTIAL if failed_records(run) else SyncRun.Status.SUCCEEDED
+    return SyncRun.Status.PARTIAL if record.failed_records(run) else SyncRun.Status.SUCCEEDED
 
 
 class MappingProblems(Exception):

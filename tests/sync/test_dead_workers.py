@@ -14,7 +14,7 @@ from sandbox.models import Emulator
 from sync import liveness
 from sync.models import SyncRun
 from sync.pipeline import extract, runner
-from sync.runs import RunRefused, cancel_run, execute_run, start_run
+from sync.runs import RunRefused, cancel_run, execute_run, start_run, start_runs
 from tests.conftest import start_worker, stop_worker
 from tests.sync.conftest import bigcommerce, external_ids, salesforce
 
@@ -166,3 +166,32 @@ def test_a_taken_over_run_resumes_after_the_last_batch_it_wrote(demo):
     assert run.status == "succeeded"
     assert run.seen == len([m for m in modified if m >= checkpoint]) < len(customers)
     assert run.watermark_to == modified[-1]
+
+
+@pytest.mark.django_db
+def test_runs_started_in_order_go_on_after_one_was_cancelled_or_taken_over(
+    store_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued, executed = [], []
+
+    def execute(run):
+        executed.append(run.source)
+        SyncRun.objects.filter(pk=run.pk).update(status="succeeded")
+
+    monkeypatch.setattr("sync.tasks.run_import.delay", queued.append)
+    monkeypatch.setattr("sync.runs.execute", execute)
+    batches = [("customer", ["1"]), ("product", ["2"]), ("order", ["3"])]
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second, third = start_runs(store_a, batches, "resync", trigger="resync")
+    assert queued == [first.pk]
+
+    cancel_run(first)
+    execute_run(first.pk)  # its task still comes, finds it cancelled, and queues the next
+    assert (executed, queued[-1]) == ([], second.pk)
+
+    SyncRun.objects.filter(pk=second.pk).update(  # its worker died mid-run
+        status="running", heartbeat_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert liveness.take_over_stale() == [second.pk]
+    execute_run(second.pk)
+    assert (executed, queued[-1]) == (["product"], third.pk)

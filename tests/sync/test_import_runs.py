@@ -15,8 +15,9 @@ from sandbox.models import Emulator
 from stores.models import Store
 from sync.models import SyncRun
 from sync.pipeline import extract
+from sync.pipeline.record import failed_records
 from sync.pipeline.runner import last_watermark
-from sync.runs import failed_records, start_run
+from sync.runs import start_run
 from tests.sync.conftest import external_ids, import_now, salesforce
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import pytest
 from logs.models import Outcome, SyncLogEntry
 from sync.identity import save_links
 from sync.models import SyncRun
-from sync.tasks import run_import, run_imports
+from sync.tasks import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,13 @@ def enqueued(django_capture_on_commit_callbacks):
         run_ids = []
         with (
             patch.object(run_import, "delay") as delay,
-            patch.object(run_imports, "delay") as delay_several,
             django_capture_on_commit_callbacks(execute=False) as callbacks,
         ):
             yield run_ids
-        assert not (delay.called or delay_several.called), "enqueued before the commit"
+        assert not delay.called, "enqueued before the transaction committed"
         for callback in callbacks:
             callback()
         run_ids.extend(call.args[0] for call in delay.call_args_list)
-        run_ids.extend(pk for call in delay_several.call_args_list for pk in call.args[0])
 
     return capture
 
@@ -146,7 +144,8 @@ def test_resync_failed_of_an_orders_run_repairs_its_customers_and_guests_first(
         ("guest", "resync", ["email:guest@example.com"]),
         ("order", "resync", ["11", "12"]),
     ]
-    assert run_ids == [r.pk for r in resyncs]  # one task runs them in this order
+    assert run_ids == [resyncs[0].pk]  # each queues the next when it ends
+    assert [r.next_run_id for r in resyncs] == [resyncs[1].pk, resyncs[2].pk, None]
     assert response.url == f"/stores/{store_a.pk}/runs/{resyncs[0].pk}/"
 
 
