@@ -33,8 +33,17 @@ def problems_for(setting: ObjectSetting, describe) -> list[Problem]:
 
 def store_problems(store, client) -> dict[str, list[Problem]]:
     """Problems of every enabled object of a store, by source object."""
-    settings = store.object_settings.filter(enabled=True)
-    return {setting.source: problems_for(setting, client.describe) for setting in settings}
+    return problems_with_fresh_describes(store.object_settings.filter(enabled=True), client)
+
+
+def problems_with_fresh_describes(settings, client) -> dict[str, list[Problem]]:
+    """Problems of these object settings, by source object. Where the cached describes show
+    any, they are read afresh once: the field may have been added in Salesforce since."""
+    found = {setting.source: problems_for(setting, client.describe) for setting in settings}
+    if any(found.values()):
+        client.forget_schema()
+        found = {setting.source: problems_for(setting, client.describe) for setting in settings}
+    return found
 
 
 def settings_of(store) -> list[ObjectSetting]:
@@ -80,7 +89,11 @@ def forget_validation(store) -> None:
 
 
 def _validation_key(store) -> str:
-    return f"mappings:validation:{store.pk}"
+    """A validation holds for the org's schema as it was: another org, or the same one edited,
+    reconnected or refreshed, is validated again."""
+    org = store.salesforce_org
+    schema = f"{org.pk}:{org.schema_generation}" if org is not None else "none"
+    return f"mappings:validation:{store.pk}:{schema}"
 
 
 @dataclass

@@ -84,6 +84,10 @@ class SalesforceOrg(models.Model):
     connection_report = models.JSONField(null=True, blank=True, editable=False)
     connection_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True, default="", editable=False)
+    # Cached describes and the standard price book are keyed by this number; it goes up when
+    # the org is edited, reconnected or its fields refreshed, so that every worker reads the
+    # org's schema afresh.
+    schema_generation = models.PositiveIntegerField(default=0, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -9,6 +9,7 @@ from integrations.errors import APIError
 from integrations.reports import ConnectionReport
 from integrations.salesforce import auth as salesforce_auth
 from integrations.salesforce import checks as salesforce_checks
+from integrations.salesforce.client import SalesforceClient
 from mappings.defaults import apply_default_template
 from stores.models import Membership, Role, SalesforceOrg, Store
 
@@ -45,7 +46,15 @@ def save_org(org: SalesforceOrg, changed_fields, user=None) -> SalesforceOrg:
     if org.pk is not None and ORG_IDENTITY_FIELDS & set(changed_fields):
         forget_tokens(org)
     org.save()
+    if changed_fields:
+        forget_org_schema(org)
     return org
+
+
+def forget_org_schema(org: SalesforceOrg) -> None:
+    """After an edit or a reconnection (the org may be another one now, or have new fields),
+    or when an admin asks: describes, the price book and mapping validations are read again."""
+    SalesforceClient.for_org(org).forget_schema()
 
 
 def _drop_credentials_the_flow_does_not_use(org: SalesforceOrg) -> None:
@@ -124,6 +133,7 @@ def check_org_connection(org: SalesforceOrg) -> ConnectionReport:
 
 def connect_org(org: SalesforceOrg) -> ConnectionReport:
     """Get a new token with the org's own flow (not the web-server flow), then test it."""
+    forget_org_schema(org)
     try:
         org = salesforce_auth.renew_token(org, stale_token=org.access_token)
     except APIError as exc:
@@ -136,6 +146,7 @@ def connect_org(org: SalesforceOrg) -> ConnectionReport:
 
 def finish_oauth(org: SalesforceOrg, code: str, redirect_uri: str) -> ConnectionReport:
     """The web-server flow's callback: keep the tokens, then test them."""
+    forget_org_schema(org)
     org = salesforce_auth.exchange_code(org, code, redirect_uri)
     return check_org_connection(org)
 

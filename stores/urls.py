@@ -24,6 +24,11 @@ urlpatterns = [
     path("orgs/<int:org_id>/edit/", views.org_edit, name="org_edit"),
     path("orgs/<int:org_id>/connect/", views.org_connect, name="org_connect"),
     path("orgs/<int:org_id>/check/", views.org_check, name="org_check"),
+    path(
+        "orgs/<int:org_id>/refresh-fields/",
+        views.org_refresh_fields,
+        name="org_refresh_fields",
+    ),
     path("stores/<int:store_id>/check/", views.store_check, name="store_check"),
     path(
         "oauth/salesforce/callback/",

@@ -185,6 +185,18 @@ def org_check(request, org_id):
     return redirect("org_detail", org.pk)
 
 
+@require_POST
+def org_refresh_fields(request, org_id):
+    org = access.get_org(request.user, org_id, change=True)
+    services.forget_org_schema(org)
+    messages.success(
+        request,
+        f"Salesforce fields of {org.name} are read afresh: the next validation and the next "
+        "run describe every object again.",
+    )
+    return redirect("org_detail", org.pk)
+
+
 @transaction.non_atomic_requests
 @require_POST
 def org_connect(request, org_id):

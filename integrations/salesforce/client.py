@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 from simple_salesforce import Salesforce
 from simple_salesforce import exceptions as sf_exceptions
 
@@ -193,8 +194,20 @@ class SalesforceClient:
                 idempotent=True,
             )
 
+    def cache_key(self, *parts) -> str:
+        """A key for what the org's schema decides (describes, the standard price book)."""
+        joined = ":".join(str(part) for part in parts)
+        return f"sf:{self.org.pk}:{self.org.schema_generation}:{self.org.api_version}:{joined}"
+
+    def forget_schema(self) -> None:
+        """Every worker reads the org's describes and standard price book afresh."""
+        type(self.org).objects.filter(pk=self.org.pk).update(
+            schema_generation=F("schema_generation") + 1
+        )
+        self.org.refresh_from_db(fields=["schema_generation"])
+
     def describe(self, sobject: str) -> dict:
-        key = f"sf:describe:{self.org.pk}:{self.org.api_version}:{sobject}"
+        key = self.cache_key("describe", sobject)
         described = cache.get(key)
         if described is None:
             described = self._run(lambda sf: getattr(sf, sobject).describe(), idempotent=True)

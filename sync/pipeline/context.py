@@ -112,7 +112,7 @@ class Context:
     @cached_property
     def standard_pricebook_id(self) -> str:
         """An org's standard price book never changes: asked once a day, not once a run."""
-        key = f"sf:standard-pricebook:{self.store.salesforce_org_id}"
+        key = self.sf.cache_key("standard-pricebook")
         found = cache.get(key)
         if found is None:
             rows = list(self.sf.query("SELECT Id FROM Pricebook2 WHERE IsStandard = true"))

@@ -9,7 +9,7 @@ from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from logs.models import Outcome
-from mappings.services import problems_for
+from mappings.services import problems_with_fresh_describes
 from sync.models import SyncRun
 from sync.pipeline import extract, record
 from sync.pipeline.context import Context
@@ -25,6 +25,8 @@ RETRY_ROUNDS = 3  # passes over a page's records that failed for a passing reaso
 # A run that completed moves the watermark on, with failures too: its failed records are in
 # the log, and "Re-sync failed records" repairs them.
 COMPLETED = (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL)
+# Salesforce's answers when a field or object the cached describes promised is not there.
+SCHEMA_ERRORS = {"INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_TYPE"}
 
 
 class Cancelled(Exception):
@@ -53,6 +55,8 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         return run
     except (errors.APIError, MappingProblems, LookupError) as exc:
         logger.warning("Run %s failed: %s", run.pk, exc)
+        if ctx is not None and getattr(exc, "code", "") in SCHEMA_ERRORS:
+            ctx.sf.forget_schema()
         _finish(run, SyncRun.Status.FAILED, error=str(exc))
     except Exception as exc:
         logger.exception("Run %s failed", run.pk)
@@ -75,7 +79,7 @@ class MappingProblems(Exception):
 
 def _check_mappings(ctx, importer) -> None:
     """Mappings that do not fit the org stop the run before any record is written."""
-    problems = problems_for(importer.setting, ctx.sf.describe)
+    problems = problems_with_fresh_describes([importer.setting], ctx.sf)[importer.setting.source]
     if problems:
         listed = "; ".join(problem.message for problem in problems)
         raise MappingProblems(f"The mappings do not fit the org: {listed}")
@@ -92,6 +96,8 @@ def _run_pages(run, ctx, importer, sleep):
         _check_still_wanted(run)
         outcomes, calls = _import_batch(importer, batch, sleep)
         record.save(run.store, run, outcomes, reads + calls, shared=reads)
+        if any(o.error is not None and o.error.code in SCHEMA_ERRORS for o in outcomes):
+            ctx.sf.forget_schema()  # a field went away in Salesforce: the next run sees it
         watermark = _later(watermark, outcomes, run.source)
         if watermark is not None and run.kind in BATCH_KINDS:
             SyncRun.objects.filter(pk=run.pk).update(checkpoint=watermark)
