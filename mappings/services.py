@@ -92,6 +92,8 @@ def _validation_key(store) -> str:
     """A validation holds for the org's schema as it was: another org, or the same one edited,
     reconnected or refreshed, is validated again."""
     org = store.salesforce_org
+    if org is not None:
+        org.refresh_from_db(fields=["schema_generation"])  # it may have changed meanwhile
     schema = f"{org.pk}:{org.schema_generation}" if org is not None else "none"
     return f"mappings:validation:{store.pk}:{schema}"
 

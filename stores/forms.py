@@ -93,6 +93,37 @@ class StoreForm(SecretFieldsMixin, forms.ModelForm):
         self._setup_secret_fields()
         self.fields["salesforce_org"].queryset = access.visible_orgs(user)
         self.fields["salesforce_org"].empty_label = "— not connected yet —"
+        self.synced_records = self._records_synced_with_another_org()
+        if self.synced_records:
+            self.fields["confirm_org_change"] = forms.BooleanField(
+                required=False,
+                label="Move the store to this org",
+                help_text=(
+                    f"This store has {_records(self.synced_records)} synced with "
+                    f"{self.instance.salesforce_org}. The chosen org has its own records: the "
+                    "next imports create or match them there. The records and links of the "
+                    "current org stay, and count again if the store comes back to it."
+                ),
+            )
+
+    def _records_synced_with_another_org(self) -> int:
+        """When the posted org differs from the store's: how many records the store has
+        synced with its current org."""
+        if not (self.is_bound and self.instance.pk and self.instance.salesforce_org_id):
+            return 0
+        posted = self.data.get(self.add_prefix("salesforce_org")) or ""
+        if posted == str(self.instance.salesforce_org_id):
+            return 0
+        return self.instance.links.filter(org_id=self.instance.salesforce_org_id).count()
+
+    def clean_salesforce_org(self):
+        org = self.cleaned_data["salesforce_org"]
+        if self.synced_records and not self.data.get(self.add_prefix("confirm_org_change")):
+            raise forms.ValidationError(
+                "This store has records synced with its current org. Read what moving it "
+                "means below, tick the box to confirm, and save again."
+            )
+        return org
 
     def clean_store_hash(self):
         value = self.cleaned_data["store_hash"].strip()
@@ -104,6 +135,10 @@ class StoreForm(SecretFieldsMixin, forms.ModelForm):
 
     def clean(self):
         return self._keep_blank_secrets(super().clean())
+
+
+def _records(count: int) -> str:
+    return "1 record" if count == 1 else f"{count:,} records"
 
 
 class OrgForm(SecretFieldsMixin, forms.ModelForm):

@@ -6,6 +6,7 @@ from integrations.recording import recording
 from integrations.salesforce.client import SalesforceClient
 from logs.models import Outcome
 from mappings.models import DeleteAction, ObjectSetting
+from sync import identity
 from sync.models import IdentityLink
 from sync.pipeline import record
 from sync.pipeline.record import RecordOutcome
@@ -21,8 +22,8 @@ def apply(store, source: str, source_ids: list[str]) -> int:
     setting = ObjectSetting.objects.filter(store=store, source=source).first()
     action = setting.on_delete if setting else DeleteAction.NOTHING
     links = list(
-        IdentityLink.objects.filter(store=store, source_id__in=source_ids).filter(
-            source_type__in=_source_types(source)
+        identity.links_of(store).filter(
+            source_id__in=source_ids, source_type__in=_source_types(source)
         )
     )
     outcomes = {i: _outcome(source, i, action) for i in source_ids}

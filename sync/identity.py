@@ -31,10 +31,15 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not a mapped value")
 
 
+def links_of(store):
+    """The store's links into the org it syncs with now."""
+    return IdentityLink.objects.filter(store=store, org_id=store.salesforce_org_id)
+
+
 def links_for(store, source_type: str, source_ids, target_object: str) -> dict[str, IdentityLink]:
     ids = [str(source_id) for source_id in source_ids]
-    rows = IdentityLink.objects.filter(
-        store=store, source_type=source_type, target_object=target_object, source_id__in=ids
+    rows = links_of(store).filter(
+        source_type=source_type, target_object=target_object, source_id__in=ids
     )
     return {link.source_id: link for link in rows}
 
@@ -47,6 +52,7 @@ def save_links(store, source_type: str, target_object: str, linked: list[tuple])
         [
             IdentityLink(
                 store=store,
+                org_id=store.salesforce_org_id,
                 source_type=source_type,
                 source_id=str(source_id),
                 target_object=target_object,
@@ -56,15 +62,19 @@ def save_links(store, source_type: str, target_object: str, linked: list[tuple])
             for source_id, target_id, hashed in linked
         ],
         update_conflicts=True,
-        unique_fields=["store", "source_type", "source_id", "target_object"],
+        unique_fields=["store", "org", "source_type", "source_id", "target_object"],
         update_fields=["target_id", "values_hash", "updated_at"],
     )
 
 
-def linked_elsewhere(target_object: str, target_ids, *, except_source: tuple) -> set[str]:
+def linked_elsewhere(
+    org_id: int, target_object: str, target_ids, *, except_source: tuple
+) -> set[str]:
     """Which of these Salesforce records are linked to another BigCommerce record."""
     store_id, source_type, source_id = except_source
-    rows = IdentityLink.objects.filter(target_object=target_object, target_id__in=list(target_ids))
+    rows = IdentityLink.objects.filter(
+        org_id=org_id, target_object=target_object, target_id__in=list(target_ids)
+    )
     return {
         row.target_id
         for row in rows

@@ -40,6 +40,9 @@ class IdentityLink(models.Model):
     """
 
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="links")
+    # The org the record lives in: a store moved to another org imports afresh there, and
+    # keeps these links should it come back.
+    org = models.ForeignKey("stores.SalesforceOrg", on_delete=models.CASCADE, related_name="+")
     source_type = models.CharField(max_length=32)
     source_id = models.CharField(max_length=64)
     target_object = models.CharField(max_length=80)
@@ -52,11 +55,13 @@ class IdentityLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["store", "source_type", "source_id", "target_object"],
-                name="identity_link_unique_source_per_target_object",
+                fields=["store", "org", "source_type", "source_id", "target_object"],
+                name="identity_link_unique_source_per_org_and_target_object",
             )
         ]
-        indexes = [models.Index(fields=["target_object", "target_id"], name="link_by_target")]
+        indexes = [
+            models.Index(fields=["org", "target_object", "target_id"], name="link_by_org_target")
+        ]
 
     def __str__(self):
         return f"{self.source_type} {self.source_id} ↔ {self.target_object} {self.target_id}"

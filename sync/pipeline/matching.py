@@ -73,6 +73,7 @@ def _drop_linked_elsewhere(ctx, sobject, source_type, keyed, found) -> None:
         if not rows:
             continue
         taken = identity.linked_elsewhere(
+            ctx.store.salesforce_org_id,
             sobject,
             [row["Id"] for row in rows],
             except_source=(ctx.store.pk, source_type, w.source_id),

@@ -7,6 +7,7 @@ from logs.models import Outcome, SyncLogEntry
 from sync.identity import save_links
 from sync.models import SyncRun
 from sync.tasks import run_import
+from tests.conftest import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +234,8 @@ def test_importing_a_record_by_id_queues_a_run_of_that_record(client_for, oscar,
 def test_the_records_page_lists_the_identity_map_with_a_filter(client_for, oscar, store_a, store_b):
     save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
     save_links(store_a, "product", "Product2", [("9", "01t000000000009AAA", "")])
+    store_b.salesforce_org = make_org("Org B")
+    store_b.save()
     save_links(store_b, "customer", "Contact", [("6", "003000000000006AAA", "")])
     client = client_for(oscar)
     page = client.get("/records/").content.decode()

@@ -13,7 +13,6 @@ from integrations.bigcommerce import dates
 from logs.models import Outcome
 from mappings.models import OrderTarget, SourceObject
 from sync import identity
-from sync.models import IdentityLink
 from sync.pipeline import extract
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import ProductImporter
@@ -299,8 +298,8 @@ class OrderImporter(Importer):
                 gone.append(item_id)
             else:
                 h.error = h.error or result.error
-        IdentityLink.objects.filter(
-            store=self.ctx.store, target_object=item_object, target_id__in=gone
+        identity.links_of(self.ctx.store).filter(
+            target_object=item_object, target_id__in=gone
         ).delete()
 
     def _set_status(self, alive, headers, item_writes) -> None:
