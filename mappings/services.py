@@ -13,7 +13,7 @@ from mappings.defaults import apply_default_template
 from mappings.derived import with_derived_fields
 from mappings.models import ObjectSetting, SourceObject
 from mappings.transform import transform
-from mappings.validation import Problem, check
+from mappings.validation import Problem, check, source_problems
 
 VALIDATION_TTL = 24 * 3600
 
@@ -32,8 +32,16 @@ def problems_for(setting: ObjectSetting, describe) -> list[Problem]:
 
 
 def store_problems(store, client) -> dict[str, list[Problem]]:
-    """Problems of every enabled object of a store, by source object."""
-    return problems_with_fresh_describes(store.object_settings.filter(enabled=True), client)
+    """Problems of every enabled object of a store, by source object: against the org, and
+    source paths that name nothing the BigCommerce object has."""
+    settings = list(store.object_settings.filter(enabled=True))
+    found = problems_with_fresh_describes(settings, client)
+    for setting in settings:
+        for target in setting.target_objects():
+            found[setting.source] += source_problems(
+                setting.source, target, setting.rules_for(target)
+            )
+    return found
 
 
 def problems_with_fresh_describes(settings, client) -> dict[str, list[Problem]]:

@@ -1,13 +1,16 @@
 """Mappings checked against the org's describe, so problems show before any sync runs.
 
 Unknown fields, read-only fields, conversions that do not fit the field's type, picklist values
-the org does not have, and required fields that nothing fills: each is a Problem an admin can
-act on. Pure functions of the rules and the describe.
+the org does not have, required fields that nothing fills, and source paths that name nothing a
+BigCommerce record has: each is a Problem an admin can act on. Pure functions of the rules, the
+describe and the known BigCommerce fields.
 """
 
 from dataclasses import dataclass
 
-from mappings.transform import Rule
+from mappings.models import SourceObject
+from mappings.source_fields import KNOWN, LINE_ITEM, LINE_ITEM_OBJECTS, STORE_DEFINED
+from mappings.transform import TEMPLATE_FIELD, Rule
 
 # The conversion of a rule -> the Salesforce field types it may fill.
 FITS = {
@@ -116,3 +119,33 @@ def _required(field: dict) -> bool:
         and not field.get("defaultedOnCreate", False)
         and field.get("type") != "boolean"
     )
+
+
+def source_problems(source: str, target_object: str, rules: list[Rule]) -> list[Problem]:
+    """Source paths that name nothing a BigCommerce record of `source` has (by its official
+    schema). Names below the fields each store defines (form fields, attributes, custom
+    fields, metafields) are the store's own and are not checked here."""
+    known = LINE_ITEM if target_object in LINE_ITEM_OBJECTS else KNOWN[source]
+    what = "order line" if target_object in LINE_ITEM_OBJECTS else SourceObject(source).label
+    problems = []
+    for rule in rules:
+        for path in _source_paths(rule):
+            head = path.split(".")[0]
+            if head not in known and head not in STORE_DEFINED:
+                problems.append(
+                    Problem(
+                        target_object,
+                        rule.target,
+                        f"{target_object}.{rule.target}: {path!r} names nothing that "
+                        f"BigCommerce {what.lower()} have.",
+                    )
+                )
+    return problems
+
+
+def _source_paths(rule: Rule) -> list[str]:
+    if rule.kind in ("field", "lookup"):
+        return [rule.source] if rule.source else []
+    if rule.kind == "template":
+        return [match.strip() for match in TEMPLATE_FIELD.findall(rule.source)]
+    return []

@@ -3,7 +3,7 @@ import pytest
 from mappings.defaults import TEMPLATE, apply_default_template
 from mappings.models import ObjectSetting
 from mappings.transform import Rule
-from mappings.validation import check
+from mappings.validation import check, source_problems
 from sandbox.salesforce.custom_schema import load_schema
 from sandbox.salesforce.describe import describe_object
 from sandbox.salesforce.services import provision_org
@@ -73,3 +73,30 @@ def test_lookup_values_the_picklist_lacks_are_named(describe):
     assert [p.message for p in problems if p.field == "StageName"] == [
         "Opportunity.StageName has no picklist value 'Shipped'."
     ]
+
+
+def test_no_source_path_of_the_default_templates_is_unknown(db):
+    for source, targets in TEMPLATE.items():
+        for target, rows in targets.items():
+            rules = [Rule(field, kind, path, **extra) for field, kind, path, extra in rows]
+            assert source_problems(source, target, rules) == [], (source, target)
+
+
+def test_a_source_path_that_names_nothing_the_object_has_is_a_problem(db):
+    rules = [
+        Rule("LastName", "field", "no_such_field", required=True),
+        Rule("Description", "template", "{first_name} {nick.name}"),
+        Rule("Email", "field", "email"),
+        Rule("Shoe_Size__c", "field", "form_fields.shoe_size"),  # the store's own field
+    ]
+    problems = source_problems("customer", "Contact", rules)
+    assert [p.message for p in problems] == [
+        "Contact.LastName: 'no_such_field' names nothing that BigCommerce customers have.",
+        "Contact.Description: 'nick.name' names nothing that BigCommerce customers have.",
+    ]
+
+
+def test_order_lines_are_checked_against_an_order_lines_fields(db):
+    rules = [Rule("Quantity", "field", "quantity"), Rule("UnitPrice", "field", "subtotal_ex_tax")]
+    problems = source_problems("order", "OrderItem", rules)
+    assert [p.field for p in problems] == ["UnitPrice"]
