@@ -12,7 +12,7 @@ from integrations.errors import AuthError, TransientError
 from logs.models import Outcome, SyncLogEntry
 from sync import runs
 from sync.models import SyncRun
-from tests.webhooks.conftest import payload
+from tests.examples import bigcommerce_example
 from webhooks import services
 from webhooks.models import WebhookEvent
 
@@ -83,14 +83,10 @@ def test_events_of_one_record_become_one_import(pipeline, hook_store):
 
 
 def test_a_status_change_and_an_update_of_one_order_become_one_import(pipeline, hook_store):
-    """BigCommerce sends both for a status change (FACTS.md §6); each names the order."""
+    """BigCommerce sends both for a status change; each names the order in data.id."""
     store = services.receiving(hook_store.pk)
-    status = {"previous_status_id": 11, "new_status_id": 2}
-    for body in (
-        payload("store/order/statusUpdated", {"type": "order", "id": 250, "status": status}),
-        payload("store/order/updated", {"type": "order", "id": 250}),
-    ):
-        services.receive(store, json.dumps(body).encode())
+    for name in ("webhook_store_order_statusUpdated.json", "webhook_store_order_updated.json"):
+        services.receive(store, json.dumps(bigcommerce_example(name)).encode())
 
     assert services.drain(hook_store.pk) == 2
 
