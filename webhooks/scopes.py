@@ -92,6 +92,8 @@ ROUTES: dict[str, Route] = {
     **_parts(PRODUCT, "store/sku", ("sku", "product_id"), CHANGES),
     "store/order/created": Route(ORDER),
     "store/order/updated": Route(ORDER),
+    # Sent with store/order/updated on a status change; data.status holds the two status ids.
+    "store/order/statusUpdated": Route(ORDER),
     # Archiving is how an order is deleted in BigCommerce (DELETE /v2/orders/{id}).
     "store/order/archived": Route(ORDER, DELETE),
     **_parts(ORDER, "store/order/metafield", ("resource_id",), CHANGES),

@@ -99,6 +99,35 @@ def render_customer(customer: Customer, include: set[str]) -> dict:
     return data
 
 
+def render_v2_customer(customer: Customer, root: str) -> dict:
+    """The customer as the deprecated v2 API shows it: RFC-2822 dates, store credit as a
+    string, and its addresses as a link to their sub-resource."""
+    body = {**CUSTOMER_DEFAULTS, **customer.body}
+    credit = sum(float(c.get("amount") or 0) for c in body["store_credit_amounts"])
+    resource = f"/customers/{customer.bc_id}/addresses"
+    return {
+        "id": customer.bc_id,
+        "company": customer.company,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "email": customer.email,
+        "phone": body["phone"],
+        "form_fields": [
+            {"name": f.get("name", ""), "value": f.get("value")} for f in body["form_fields"]
+        ],
+        "date_created": dates.v2(customer.date_created),
+        "date_modified": dates.v2(customer.date_modified),
+        "store_credit": f"{credit:.4f}",
+        "registration_ip_address": body["registration_ip_address"],
+        "customer_group_id": customer.customer_group_id,
+        "notes": body["notes"],
+        "tax_exempt_category": body["tax_exempt_category"],
+        "reset_pass_on_login": bool(body["force_password_reset"]),
+        "accepts_marketing": bool(body["accepts_product_review_abandoned_cart_emails"]),
+        "addresses": {"url": f"{root}/v2{resource}", "resource": resource},
+    }
+
+
 def render_address(address: CustomerAddress, customer_id: int, form_fields: bool) -> dict:
     body = address.body
     data = {

@@ -40,6 +40,9 @@ def unknown(version: str):
 v2_paths = [
     api(V2, "store", get=store.store_information),
     api(V2, "time", get=store.time),
+    api(V2, "customers", get=customers.list_v2_customers),
+    api(V2, "customers/count", get=customers.count_v2_customers),
+    api(V2, "customers/<customer_id>", get=customers.get_v2_customer),
     api(V2, "customer_groups", get=customers.list_groups, post=customers.create_group),
     api(V2, "customer_groups/count", get=customers.count_groups),
     api(

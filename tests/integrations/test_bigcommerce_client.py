@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 import responses
@@ -10,10 +9,10 @@ from integrations.bigcommerce.client import BigCommerceClient
 from integrations.bigcommerce.ratelimit import LocalRateLimiter
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
+from tests.examples import bigcommerce_example
 
 ROOT = "https://api.bigcommerce.com/stores/abc123"
 TOKEN = "bc-token-secret-0001"
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "bigcommerce" / "examples"
 
 
 @pytest.fixture
@@ -30,13 +29,6 @@ def client(slept):
         sleep=slept.append,
         retry=RetryPolicy(max_attempts=3, base_delay=1, max_rate_limit_wait=100),
     )
-
-
-def example(name):
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return json.loads(path.read_text())
 
 
 @responses.activate
@@ -92,7 +84,7 @@ def test_each_failure_becomes_its_typed_error(client, status, body, error, text)
 
 @responses.activate
 def test_a_422_names_the_fields(client):
-    body = example("v3_error_422_products_batch.json")
+    body = bigcommerce_example("v3_error_422_products_batch.json")
     responses.put(f"{ROOT}/v3/catalog/products", json=body, status=422)
     with pytest.raises(errors.ValidationFailed) as raised:
         client.call("PUT", "v3/catalog/products", json=[{"id": 1}])

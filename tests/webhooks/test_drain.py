@@ -1,6 +1,7 @@
 """Draining the inbox: claims, coalescing, outcomes and replay, with the pipeline's two entry
 points replaced by recorders (the end-to-end tests use the real ones)."""
 
+import json
 import random
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from integrations.errors import AuthError, TransientError
 from logs.models import Outcome, SyncLogEntry
 from sync import runs
 from sync.models import SyncRun
+from tests.examples import bigcommerce_example
 from webhooks import services
 from webhooks.models import WebhookEvent
 
@@ -78,6 +80,18 @@ def test_events_of_one_record_become_one_import(pipeline, hook_store):
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
     order_run = SyncRun.objects.get(source="order")
     assert WebhookEvent.objects.filter(run=order_run).count() == 6
+
+
+def test_a_status_change_and_an_update_of_one_order_become_one_import(pipeline, hook_store):
+    """BigCommerce sends both for a status change; each names the order in data.id."""
+    store = services.receiving(hook_store.pk)
+    for name in ("webhook_store_order_statusUpdated.json", "webhook_store_order_updated.json"):
+        services.receive(store, json.dumps(bigcommerce_example(name)).encode())
+
+    assert services.drain(hook_store.pk) == 2
+
+    assert pipeline.imports == [("order", ["250"])]
+    assert list(WebhookEvent.objects.values_list("status", flat=True)) == ["processed"] * 2
 
 
 def test_a_delete_wins_whatever_the_order_of_arrival(pipeline, hook_store):

@@ -90,6 +90,25 @@ def test_a_change_in_the_store_arrives_as_a_pending_event(sandbox_store, seeded_
     assert drains == [sandbox_store.pk]
 
 
+def test_a_status_change_arrives_as_status_updated_and_updated_events_of_the_order(
+    sandbox_store, seeded_api, drains
+):
+    only_realtime(sandbox_store, "order")
+    registration.register(sandbox_store)
+    assert "store/order/statusUpdated" in emulator_hooks(sandbox_store)
+    order = seeded_api.get("v2/orders", params={"limit": 1}).json()[0]
+    new_status = 11 if order["status_id"] != 11 else 10
+
+    seeded_api.put(f"v2/orders/{order['id']}", json={"status_id": new_status})
+
+    wait_until(lambda: WebhookEvent.objects.count() >= 2)
+    events = WebhookEvent.objects.order_by("id")
+    assert [(e.scope, e.source, e.source_id, e.action, e.status) for e in events] == [
+        ("store/order/statusUpdated", "order", str(order["id"]), "upsert", "pending"),
+        ("store/order/updated", "order", str(order["id"]), "upsert", "pending"),
+    ]
+
+
 def test_the_health_check_reactivates_a_deactivated_hook_and_backfills_from_the_last_event(
     sandbox_store, seeded_api, drains, started_runs
 ):

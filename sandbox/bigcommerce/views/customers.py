@@ -1,13 +1,14 @@
-"""v3 customers, addresses and attributes; v2 customer groups."""
+"""v3 customers, addresses and attributes; v2 customers (deprecated) and customer groups."""
 
 from sandbox.bigcommerce import customers as service
 from sandbox.bigcommerce.api import Call, json_response, no_content
-from sandbox.bigcommerce.models import CustomerAttribute, CustomerGroup
+from sandbox.bigcommerce.models import Customer, CustomerAttribute, CustomerGroup
 from sandbox.bigcommerce.query import (
     bool_param,
     filter_dates,
     includes,
     int_list,
+    int_param,
     sort_order,
     str_list,
     v2_collection,
@@ -70,6 +71,59 @@ def delete_customers(call: Call):
     if ids:  # without id:in the platform answers 204 and deletes nothing
         service.delete_customers(call.store, ids)
     return no_content()
+
+
+# --- customers (v2) -----------------------------------------------------------------------------
+# The v2 filters that compare a column (or a field of the body) with the value as given.
+V2_TEXT_FILTERS = {
+    "company": "company",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "phone": "body__phone",
+    "tax_exempt_category": "body__tax_exempt_category",
+}
+
+
+def _v2_customers(call: Call):
+    """The v2 filters of GET /v2/customers and /v2/customers/count; ordered by id, as documented.
+
+    `store_credit` is not emulated (every emulated customer has a credit of 0) and is ignored.
+    """
+    queryset = Customer.objects.filter(store=call.store).order_by("bc_id")
+    for name, lookup in (
+        ("min_id", "bc_id__gte"),
+        ("max_id", "bc_id__lte"),
+        ("customer_group_id", "customer_group_id"),
+    ):
+        if (value := int_param(call, name)) is not None:
+            queryset = queryset.filter(**{lookup: value})
+    if email := call.query.get("email"):
+        queryset = queryset.filter(email=email.strip().lower())  # stored in lower case
+    for name, lookup in V2_TEXT_FILTERS.items():
+        if name in call.query:
+            queryset = queryset.filter(**{lookup: call.query[name]})
+    queryset = filter_dates(
+        call, queryset, "date_modified", gte="min_date_modified", lte="max_date_modified"
+    )
+    return filter_dates(
+        call, queryset, "date_created", gte="min_date_created", lte="max_date_created"
+    )
+
+
+def list_v2_customers(call: Call):
+    root = call.store_root
+    return v2_collection(
+        call, _v2_customers(call), lambda rows: [service.render_v2_customer(c, root) for c in rows]
+    )
+
+
+def count_v2_customers(call: Call):
+    return json_response({"count": _v2_customers(call).count()})
+
+
+def get_v2_customer(call: Call, customer_id):
+    customer = service.get_customer(call.store, int(customer_id))
+    return json_response(service.render_v2_customer(customer, call.store_root))
 
 
 # --- addresses ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Validation of emulator answers against BigCommerce's official OpenAPI specs.
 
-The specs live beside the repository (`../shared/reference/bigcommerce/specs/`). An answer is
+The specs live beside the repository (`../shared/reference/bigcommerce/specs/`, or under
+`$CONNECTOR_REFERENCE_DIR/bigcommerce/specs/`); they are not kept in it. An answer is
 validated as if it came from the real API: its URL is rewritten from the emulator's
 `.../sandbox/bigcommerce/stores/{hash}/...` to the spec's server `https://api.bigcommerce.com/
 stores/{hash}/...`, and openapi-core checks status, content type and body against the path
@@ -11,23 +12,24 @@ reason (see `CORRECTIONS`).
 """
 
 import functools
-from pathlib import Path
 
 import yaml
-from django.conf import settings
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
 from tests.conftest import require
+from tests.examples import reference_dir
 
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "bigcommerce"
-SPECS = REFERENCE / "specs"
-EXAMPLES = REFERENCE / "examples"
+SPECS = reference_dir() / "bigcommerce" / "specs"
 API_HOST = "https://api.bigcommerce.com"
 
 
 def reference_available() -> None:
-    require(SPECS.is_dir(), f"the BigCommerce reference specs are not at {SPECS}")
+    require(
+        SPECS.is_dir(),
+        f"conformance to the official BigCommerce OpenAPI specs: they are not at {SPECS} "
+        "(put the shared reference beside the repository or set CONNECTOR_REFERENCE_DIR)",
+    )
 
 
 def _anyof_for_oneof(node):

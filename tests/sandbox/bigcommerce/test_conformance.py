@@ -274,3 +274,13 @@ def test_store_information_and_time_conform(api):
     information = check(api, "v2/store", "store_information.v2.yml")
     assert information["id"] == api.root.rsplit("/", 1)[1]
     check(api, "v2/time", "store_information.v2.yml")
+
+
+def test_v2_customers_conform(seeded_api):
+    spec = "customers.v2.yml"
+    customers = check(seeded_api, "v2/customers?limit=250", spec)
+    assert all(RFC_2822.match(customer["date_modified"]) for customer in customers)
+    check(seeded_api, "v2/customers?page=2&limit=5&min_date_modified=2020-01-01T00:00:00Z", spec)
+    check(seeded_api, f"v2/customers?email={customers[0]['email']}&min_id=1", spec)
+    check(seeded_api, f"v2/customers/{customers[0]['id']}", spec)
+    assert check(seeded_api, "v2/customers/count", spec) == {"count": len(customers)}

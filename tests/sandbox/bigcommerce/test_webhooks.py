@@ -11,8 +11,8 @@ from sandbox.bigcommerce import webhooks
 from sandbox.bigcommerce.models import Delivery, Hook
 from sandbox.faults import set_faults
 from sandbox.models import Emulator
+from tests.examples import bigcommerce_example
 from tests.sandbox.bigcommerce.conftest import STORE_HASH
-from tests.sandbox.bigcommerce.spec import EXAMPLES, reference_available
 
 SECRET = {"X-Connector-Secret": "s3cret-value"}
 PERSON = {"email": "hook.test@example.com", "first_name": "Hook", "last_name": "Test"}
@@ -34,14 +34,13 @@ def wait_until(condition, timeout: float = 10.0) -> None:
 
 
 def test_a_change_is_posted_with_the_official_body_and_the_hooks_headers(api, receiver):
-    reference_available()
     subscribe(api, receiver, "store/customer/created")
     customer_id = api.post("v3/customers", json=[PERSON]).json()["data"][0]["id"]
     call = receiver.wait_for(1)[0]
     assert call["headers"]["X-Connector-Secret"] == "s3cret-value"
     assert call["headers"]["Content-Type"] == "application/json"
     payload = json.loads(call["body"])
-    official = json.loads((EXAMPLES / "webhook_store_customer_created.json").read_text())
+    official = bigcommerce_example("webhook_store_customer_created.json")
     assert list(payload) == list(official)
     assert {k: type(v) for k, v in payload.items()} == {k: type(v) for k, v in official.items()}
     assert payload["data"] == {"type": "customer", "id": customer_id}

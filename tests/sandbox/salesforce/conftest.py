@@ -1,6 +1,5 @@
 import functools
 import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,20 +9,18 @@ from requests.adapters import HTTPAdapter
 from sandbox.faults import clear_faults
 from sandbox.models import Emulator
 from sandbox.salesforce.services import provision_org
-from tests.conftest import require
+from tests.examples import fixture_text, salesforce_example
 
 API = "/services/data/v62.0"
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "salesforce"
 
 
 def reference_text(name: str) -> str:
-    path = REFERENCE / "examples" / name
-    require(path.is_file(), f"the Salesforce reference examples are missing ({path})")
-    return path.read_text()
+    """An official Salesforce example, as kept in tests/fixtures/salesforce."""
+    return fixture_text("salesforce", name)
 
 
 def reference_example(name: str):
-    return json.loads(reference_text(name))
+    return salesforce_example(name)
 
 
 class DowngradeToHttp(HTTPAdapter):
