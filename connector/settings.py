@@ -4,6 +4,7 @@ Production is the default: DEBUG is off and the secret key and the credential en
 must be given. `make run` writes a `.env` with DEBUG on and freshly generated keys.
 """
 
+import base64
 from pathlib import Path
 
 import environ
@@ -18,6 +19,22 @@ ENV_FILE = Path(env("CONNECTOR_ENV_FILE", default=str(BASE_DIR / ".env")))
 if ENV_FILE.is_file():
     environ.Env.read_env(ENV_FILE, overwrite=False)
 
+# The values of .envs/production.env.example are marked with this; none may reach production.
+PLACEHOLDER_MARK = "change-me"
+# A Fernet key is 32 random bytes; fewer different bytes than this means it was typed, not drawn.
+MIN_DISTINCT_KEY_BYTES = 8
+
+
+def refuse_placeholder(name: str, *values: str | bytes) -> None:
+    for value in values:
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        if PLACEHOLDER_MARK in text.lower():
+            raise ImproperlyConfigured(
+                f"{name} still holds a placeholder ({PLACEHOLDER_MARK!r}): "
+                "replace it with a real value before starting in production."
+            )
+
+
 DEBUG = env.bool("DEBUG", default=False)
 VAR_DIR = Path(env("CONNECTOR_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -31,6 +48,12 @@ else:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random string of at least 50 characters when DEBUG is off."
+        )
+    refuse_placeholder("SECRET_KEY", SECRET_KEY)
+    if len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too simple (fewer than 5 different characters): "
+            "set it to a random string of at least 50 characters."
         )
 
 # Fernet keys (url-safe base64 of 32 bytes), comma-separated. The first encrypts; all decrypt,
@@ -52,6 +75,14 @@ for _key in FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS holds a key that is not a url-safe base64 Fernet key."
         ) from None
+    if not DEBUG:
+        _raw = base64.urlsafe_b64decode(_key)
+        refuse_placeholder("FIELD_ENCRYPTION_KEYS", _key, _raw)
+        if len(set(_raw)) < MIN_DISTINCT_KEY_BYTES:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS holds a weak key (too few different bytes): generate "
+                "each key with os.urandom(32), as shown in .envs/production.env.example."
+            )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -118,6 +149,8 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "connector.sqlite3"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
+if not DEBUG:
+    refuse_placeholder("DATABASE_URL", env("DATABASE_URL", default=""))
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: WAL lets readers run beside a writer, IMMEDIATE
