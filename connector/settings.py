@@ -231,6 +231,14 @@ CELERY_TASK_ROUTES = {
 RUN_HEARTBEAT_SECONDS = env.int("RUN_HEARTBEAT_SECONDS", default=10)
 RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=60)
 
+# --- Where credentials may go (integrations/hosts.py) ----------------------------------------
+# Hosts besides BigCommerce's and Salesforce's own that may receive a store's or an org's
+# credentials, comma-separated; `*.example.com` allows every name under example.com.
+CONNECTOR_ALLOWED_API_HOSTS = env.list("CONNECTOR_ALLOWED_API_HOSTS", default=[])
+# With the sandbox on, its emulators answer at the connector's own host (`make run` serves on
+# CONNECTOR_HOST); loopback and the host of CONNECTOR_PUBLIC_URL are allowed as well.
+SANDBOX_HOSTS = [env("CONNECTOR_HOST", default="127.0.0.1")] if SANDBOX_ENABLED else []
+
 # --- Salesforce ------------------------------------------------------------------------------
 # Upserts of this many records or more go through Bulk API 2.0 instead of sObject Collections.
 SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=2000)

@@ -50,8 +50,7 @@ def save_org(org: SalesforceOrg, changed_fields, user=None) -> SalesforceOrg:
 
 def _drop_credentials_the_flow_does_not_use(org: SalesforceOrg) -> None:
     used = set(SalesforceOrg.REQUIRED_CREDENTIALS[org.auth_flow])
-    if org.auth_flow == "username_password":
-        used.add("security_token")
+    used.update(SalesforceOrg.secrets_sent_by(org.auth_flow))
     for name in SalesforceOrg.SECRET_FIELDS:
         if name not in used:
             setattr(org, name, "")
