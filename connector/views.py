@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -37,3 +38,14 @@ def check_workers(request):
     sync_services.request_heartbeats(source="console")
     messages.info(request, "Every queue was sent a heartbeat task: reload in a few seconds.")
     return redirect(request.POST.get("next") or "settings")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login from a locked-out username and address."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
