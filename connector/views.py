@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ def dashboard(request):
             "stores": stores,
             "orgs": access.visible_orgs(request.user),
             "queues": sync_services.queue_health(),
+            "can_check_workers": access.can_check_workers(request.user),
             "can_add_stores": access.can_add_stores(request.user),
         },
     )
@@ -28,6 +30,7 @@ def settings_page(request):
         {
             "orgs": access.visible_orgs(request.user).prefetch_related("stores"),
             "queues": sync_services.queue_health(),
+            "can_check_workers": access.can_check_workers(request.user),
             "can_add_orgs": access.can_add_orgs(request.user),
         },
     )
@@ -35,6 +38,8 @@ def settings_page(request):
 
 @require_POST
 def check_workers(request):
+    if not access.can_check_workers(request.user):
+        raise PermissionDenied("Checking the workers needs the operator role on a store, or staff.")
     sync_services.request_heartbeats(source="console")
     messages.info(request, "Every queue was sent a heartbeat task: reload in a few seconds.")
     return redirect(request.POST.get("next") or "settings")
