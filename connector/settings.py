@@ -4,6 +4,8 @@ Production is the default: DEBUG is off and the secret key and the credential en
 must be given. `make run` writes a `.env` with DEBUG on and freshly generated keys.
 """
 
+import base64
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -18,6 +20,22 @@ ENV_FILE = Path(env("CONNECTOR_ENV_FILE", default=str(BASE_DIR / ".env")))
 if ENV_FILE.is_file():
     environ.Env.read_env(ENV_FILE, overwrite=False)
 
+# The values of .envs/production.env.example are marked with this; none may reach production.
+PLACEHOLDER_MARK = "change-me"
+# A Fernet key is 32 random bytes; fewer different bytes than this means it was typed, not drawn.
+MIN_DISTINCT_KEY_BYTES = 8
+
+
+def refuse_placeholder(name: str, *values: str | bytes) -> None:
+    for value in values:
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        if PLACEHOLDER_MARK in text.lower():
+            raise ImproperlyConfigured(
+                f"{name} still holds a placeholder ({PLACEHOLDER_MARK!r}): "
+                "replace it with a real value before starting in production."
+            )
+
+
 DEBUG = env.bool("DEBUG", default=False)
 VAR_DIR = Path(env("CONNECTOR_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -31,6 +49,12 @@ else:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random string of at least 50 characters when DEBUG is off."
+        )
+    refuse_placeholder("SECRET_KEY", SECRET_KEY)
+    if len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too simple (fewer than 5 different characters): "
+            "set it to a random string of at least 50 characters."
         )
 
 # Fernet keys (url-safe base64 of 32 bytes), comma-separated. The first encrypts; all decrypt,
@@ -52,6 +76,14 @@ for _key in FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS holds a key that is not a url-safe base64 Fernet key."
         ) from None
+    if not DEBUG:
+        _raw = base64.urlsafe_b64decode(_key)
+        refuse_placeholder("FIELD_ENCRYPTION_KEYS", _key, _raw)
+        if len(set(_raw)) < MIN_DISTINCT_KEY_BYTES:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS holds a weak key (too few different bytes): generate "
+                "each key with os.urandom(32), as shown in .envs/production.env.example."
+            )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -69,6 +101,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_celery_beat",
+    "axes",
     "connector.apps.ConnectorConfig",
     "stores",
     "mappings",
@@ -94,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "connector.urls"
@@ -118,6 +153,8 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "connector.sqlite3"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
+if not DEBUG:
+    refuse_placeholder("DATABASE_URL", env("DATABASE_URL", default=""))
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: WAL lets readers run beside a writer, IMMEDIATE
@@ -198,6 +235,14 @@ CELERY_TASK_ROUTES = {
 RUN_HEARTBEAT_SECONDS = env.int("RUN_HEARTBEAT_SECONDS", default=10)
 RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=60)
 
+# --- Where credentials may go (integrations/hosts.py) ----------------------------------------
+# Hosts besides BigCommerce's and Salesforce's own that may receive a store's or an org's
+# credentials, comma-separated; `*.example.com` allows every name under example.com.
+CONNECTOR_ALLOWED_API_HOSTS = env.list("CONNECTOR_ALLOWED_API_HOSTS", default=[])
+# With the sandbox on, its emulators answer at the connector's own host (`make run` serves on
+# CONNECTOR_HOST); loopback and the host of CONNECTOR_PUBLIC_URL are allowed as well.
+SANDBOX_HOSTS = [env("CONNECTOR_HOST", default="127.0.0.1")] if SANDBOX_ENABLED else []
+
 # --- Salesforce ------------------------------------------------------------------------------
 # Upserts of this many records or more go through Bulk API 2.0 instead of sObject Collections.
 SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=2000)
@@ -232,6 +277,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out user and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# LOGIN_FAILURE_LIMIT wrong passwords in a row for one username from one address lock that pair
+# out for LOGIN_LOCKOUT_MINUTES. Unlock early in the admin (Axes, Access attempts) or with
+# `manage.py axes_reset` / `axes_reset_username <name>`.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "connector.views.locked_out"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,7 @@ def dashboard(request):
             "stores": stores,
             "orgs": access.visible_orgs(request.user),
             "queues": sync_services.queue_health(),
+            "can_check_workers": access.can_check_workers(request.user),
             "can_add_stores": access.can_add_stores(request.user),
         },
     )
@@ -27,6 +30,7 @@ def settings_page(request):
         {
             "orgs": access.visible_orgs(request.user).prefetch_related("stores"),
             "queues": sync_services.queue_health(),
+            "can_check_workers": access.can_check_workers(request.user),
             "can_add_orgs": access.can_add_orgs(request.user),
         },
     )
@@ -34,6 +38,19 @@ def settings_page(request):
 
 @require_POST
 def check_workers(request):
+    if not access.can_check_workers(request.user):
+        raise PermissionDenied("Checking the workers needs the operator role on a store, or staff.")
     sync_services.request_heartbeats(source="console")
     messages.info(request, "Every queue was sent a heartbeat task: reload in a few seconds.")
     return redirect(request.POST.get("next") or "settings")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login from a locked-out username and address."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )

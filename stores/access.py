@@ -36,6 +36,13 @@ def get_store(user, store_id, needs: Role = Role.VIEWER) -> Store:
     return store
 
 
+def can_check_workers(user) -> bool:
+    """Staff, or an operator or admin of some store: the workers are shared by every store."""
+    if user.is_superuser or user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, role__in=[Role.OPERATOR, Role.ADMIN]).exists()
+
+
 def can_add_stores(user) -> bool:
     return user.has_perm("stores.add_store")
 

@@ -52,6 +52,26 @@ class SecretFieldsMixin:
                 field.widget.attrs["placeholder"] = f"Stored ({mask(stored)}): leave blank to keep"
             field.stored_mask = mask(stored)
 
+    def _require_secrets_for_new_destination(self, cleaned_data, url_field, secrets):
+        """A credential goes to a new address only if it was typed in this same submission.
+
+        Otherwise anyone who may edit the form could send the stored one to a host of theirs.
+        """
+        if self.instance.pk is None or url_field not in cleaned_data:
+            return
+        stored_url = getattr(self.instance, url_field) or ""
+        if _same_url(cleaned_data[url_field], stored_url):
+            return
+        url_label = self.fields[url_field].label
+        for name in secrets:
+            if getattr(self.instance, name, "") and not cleaned_data.get(name):
+                label = self.fields[name].label
+                self.add_error(
+                    name,
+                    f"The {url_label} changed: enter the {label.lower()} again to send it "
+                    f"there, or keep the old {url_label}.",
+                )
+
     def _keep_blank_secrets(self, cleaned_data):
         for name in self.secret_fields:
             if not cleaned_data.get(name):
@@ -134,7 +154,9 @@ class StoreForm(SecretFieldsMixin, forms.ModelForm):
         return require_https_unless_loopback(self.cleaned_data["api_base_url"])
 
     def clean(self):
-        return self._keep_blank_secrets(super().clean())
+        cleaned = super().clean()
+        self._require_secrets_for_new_destination(cleaned, "api_base_url", ("access_token",))
+        return self._keep_blank_secrets(cleaned)
 
 
 def _records(count: int) -> str:
@@ -180,10 +202,14 @@ class OrgForm(SecretFieldsMixin, forms.ModelForm):
         return pem
 
     def clean(self):
-        cleaned = self._keep_blank_secrets(super().clean())
+        cleaned = super().clean()
         flow = cleaned.get("auth_flow")
         if not flow:
-            return cleaned
+            return self._keep_blank_secrets(cleaned)
+        self._require_secrets_for_new_destination(
+            cleaned, "login_url", SalesforceOrg.secrets_sent_by(flow)
+        )
+        cleaned = self._keep_blank_secrets(cleaned)
         for name in SalesforceOrg.REQUIRED_CREDENTIALS[AuthFlow(flow)]:
             if not cleaned.get(name):
                 label = self.fields[name].label
@@ -195,6 +221,10 @@ class OrgForm(SecretFieldsMixin, forms.ModelForm):
                 "The client credentials flow needs your My Domain URL (https://<domain>.my.salesforce.com).",
             )
         return cleaned
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/").lower() == b.rstrip("/").lower()
 
 
 def _flows_needing(credential: str) -> str:

@@ -1,10 +1,12 @@
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from connector.fields import EncryptedTextField
+from integrations import hosts
 
 store_hash_validator = RegexValidator(
     r"^[a-z0-9]{3,32}$",
@@ -102,6 +104,16 @@ class SalesforceOrg(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        _refuse_foreign_host(self, "login_url", "Salesforce")
+
+    @classmethod
+    def secrets_sent_by(cls, flow) -> tuple[str, ...]:
+        """The secret fields the flow sends to the login URL (signs with, for the key)."""
+        needed = cls.REQUIRED_CREDENTIALS[AuthFlow(flow)]
+        extra = ("security_token",) if flow == AuthFlow.USERNAME_PASSWORD else ()
+        return tuple(name for name in cls.SECRET_FIELDS if name in needed or name in extra)
+
     @property
     def is_connected(self) -> bool:
         return bool(self.access_token and self.instance_url) and not self.needs_reconnect
@@ -157,9 +169,19 @@ class Store(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        _refuse_foreign_host(self, "api_base_url", "BigCommerce")
+
     @property
     def api_root(self) -> str:
         return f"{self.api_base_url.rstrip('/')}/stores/{self.store_hash}"
+
+
+def _refuse_foreign_host(instance, field: str, system: str) -> None:
+    url = getattr(instance, field)
+    reason = hosts.refusal(url, system) if url else ""
+    if reason:
+        raise ValidationError({field: reason})
 
 
 class Membership(models.Model):

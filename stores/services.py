@@ -59,8 +59,7 @@ def forget_org_schema(org: SalesforceOrg) -> None:
 
 def _drop_credentials_the_flow_does_not_use(org: SalesforceOrg) -> None:
     used = set(SalesforceOrg.REQUIRED_CREDENTIALS[org.auth_flow])
-    if org.auth_flow == "username_password":
-        used.add("security_token")
+    used.update(SalesforceOrg.secrets_sent_by(org.auth_flow))
     for name in SalesforceOrg.SECRET_FIELDS:
         if name not in used:
             setattr(org, name, "")

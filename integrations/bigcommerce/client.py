@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import requests
 
-from integrations import errors
+from integrations import errors, hosts
 from integrations.bigcommerce import ratelimit
 from integrations.bigcommerce.errors import SYSTEM, error_for, retry_after_seconds
 from integrations.http import Session
@@ -106,6 +106,7 @@ class BigCommerceClient:
 
     def _send(self, method, path, params, json) -> requests.Response:
         url = f"{self.api_root}/{path.lstrip('/')}"
+        hosts.check_destination(url, SYSTEM)  # the session carries the store's access token
         try:
             response = self.session.request(method, url, params=params, json=json)
         except requests.RequestException as exc:

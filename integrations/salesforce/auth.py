@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from connector.locks import LockTimeout, cache_lock
-from integrations import errors
+from integrations import errors, hosts
 from integrations.http import Session
 from integrations.salesforce.errors import SYSTEM
 from stores.models import AuthFlow, SalesforceOrg
@@ -152,6 +152,7 @@ def jwt_assertion(org: SalesforceOrg) -> str:
 
 def _token_request(org: SalesforceOrg, form: dict) -> dict:
     url = f"{org.login_url.rstrip('/')}{TOKEN_PATH}"
+    hosts.check_destination(url, SYSTEM)  # the form carries the org's secret, password or JWT
     try:
         response = Session(SYSTEM).post(
             url, data={**form, "format": "json"}, headers={"Accept": "application/json"}

@@ -51,6 +51,63 @@ def test_production_refuses_to_start_without_real_keys(tmp_path, missing, messag
     assert message in result.stderr
 
 
+def example_values() -> dict:
+    """The values of .envs/production.env.example, as an operator who changed nothing has them."""
+    values = {}
+    for line in (ROOT / ".envs" / "production.env.example").read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            values[name] = value
+    return values
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DATABASE_URL"])
+def test_production_refuses_the_example_files_placeholders(tmp_path, name):
+    value = example_values()[name]
+    assert "change-me" in value or name == "FIELD_ENCRYPTION_KEYS"
+    result = manage(production_env(tmp_path, **{name: value}), "check", "--deploy")
+    assert result.returncode != 0
+    assert f"{name} still holds a placeholder" in result.stderr
+    assert "no issues" not in result.stdout
+
+
+WEAK_FERNET = "FIELD_ENCRYPTION_KEYS holds a weak key"
+
+
+def fernet_key_of(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": "ab" * 30}, "SECRET_KEY is too simple"),
+        ({"SECRET_KEY": "x" * 49 + "Change-Me"}, "SECRET_KEY still holds a placeholder"),
+        ({"FIELD_ENCRYPTION_KEYS": fernet_key_of(bytes(32))}, WEAK_FERNET),
+        ({"FIELD_ENCRYPTION_KEYS": fernet_key_of(b"abcd" * 8)}, WEAK_FERNET),
+        # a weak old key after a good one is refused too: every listed key decrypts
+        (
+            {
+                "FIELD_ENCRYPTION_KEYS": ",".join(
+                    [fernet_key_of(os.urandom(32)), fernet_key_of(b"a" * 32)]
+                )
+            },
+            WEAK_FERNET,
+        ),
+    ],
+)
+def test_production_refuses_weak_keys(tmp_path, overrides, message):
+    result = manage(production_env(tmp_path, **overrides), "check")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_development_keeps_its_convenience_keys(tmp_path):
+    env = production_env(tmp_path, DEBUG="true", SECRET_KEY=None, FIELD_ENCRYPTION_KEYS=None)
+    result = manage(env, "check")
+    assert result.returncode == 0, result.stderr
+
+
 def test_check_deploy_passes_with_production_settings(tmp_path):
     result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

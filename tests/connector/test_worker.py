@@ -18,7 +18,9 @@ def wait_for(condition, seconds=30):
     return False
 
 
-def test_a_task_enqueued_by_a_web_request_runs_in_the_worker_process(live_worker, client, alice):
+def test_a_task_enqueued_by_a_web_request_runs_in_the_worker_process(
+    live_worker, client, alice, store_a
+):
     client.force_login(alice)
 
     response = client.post(reverse("check_workers"), {"next": reverse("settings")})
@@ -33,7 +35,7 @@ def test_a_task_enqueued_by_a_web_request_runs_in_the_worker_process(live_worker
     assert set(WorkerHeartbeat.objects.values_list("source", flat=True)) == {"console"}
 
 
-def test_the_console_shows_each_queues_worker(live_worker, client, alice):
+def test_the_console_shows_each_queues_worker(live_worker, client, alice, store_a):
     client.force_login(alice)
     client.post(reverse("check_workers"))
     wait_for(lambda: WorkerHeartbeat.objects.count() == len(settings.CELERY_QUEUE_NAMES))

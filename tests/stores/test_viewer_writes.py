@@ -1,0 +1,309 @@
+"""A viewer changes nothing: every URL of the console and the API that changes state refuses a
+viewer (403, or 404 where the object is hidden; 405 where the API has no such method), and no
+row changes and no task is queued.
+
+Every URL the resolver knows is listed below as changing state, as read-only or as outside the
+console, so a new URL fails `test_every_url_is_classified` until someone decides which it is.
+"""
+
+import json
+
+import pytest
+from celery.app.task import Task
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from logs.models import Outcome, SyncLogEntry
+from mappings.defaults import apply_default_template
+from mappings.models import FieldMapping
+from stores.models import Membership
+from sync.models import ImportSchedule, SyncRun
+from sync.schedules import save_schedule
+from webhooks.models import WebhookEvent
+
+pytestmark = pytest.mark.django_db
+
+POST = ("POST",)
+API_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+# URL name -> the methods that would change state.
+STATE_CHANGING = {
+    # connector
+    "check_workers": POST,
+    # stores and orgs
+    "store_create": POST,
+    "store_edit": POST,
+    "store_check": POST,
+    "store_members": POST,
+    "member_change_role": POST,
+    "member_remove": POST,
+    "org_create": POST,
+    "org_edit": POST,
+    "org_connect": POST,
+    "org_check": POST,
+    # mappings
+    "store_mappings_validate": POST,
+    "store_mappings_reset": POST,
+    "store_mappings_object": POST,
+    "store_mappings_rule_new": POST,
+    "store_mappings_rule_edit": POST,
+    "store_mappings_rule_delete": POST,
+    # runs, records, schedules, logs
+    "run_start": POST,
+    "run_cancel": POST,
+    "run_resync_failed": POST,
+    "record_import": POST,
+    "schedule_create": POST,
+    "schedule_edit": POST,
+    "schedule_delete": POST,
+    "log_resync": POST,
+    "log_resync_record": POST,
+    # webhooks
+    "webhook_register": POST,
+    "webhook_unregister": POST,
+    "webhook_replay_failed": POST,
+    "webhook_event_replay": POST,
+    # sandbox console (staff only)
+    "sandbox_save_faults": POST,
+    "sandbox_start_activity": POST,
+    "sandbox_expire_sessions": POST,
+    "sandbox_define_field": POST,
+    "sandbox_api_faults": API_WRITES,
+    "sandbox_api_activity": API_WRITES,
+    # REST API
+    "store-list": API_WRITES,
+    "store-detail": API_WRITES,
+    "org-list": API_WRITES,
+    "org-detail": API_WRITES,
+    "store-run-list": API_WRITES,
+    "store-run-detail": API_WRITES,
+    "store-run-cancel": API_WRITES,
+    "store-run-resync-failed": API_WRITES,
+    "store-run-import-record": API_WRITES,
+    "store-schedule-list": API_WRITES,
+    "store-schedule-detail": API_WRITES,
+    "log-entry-list": API_WRITES,
+    "log-entry-detail": API_WRITES,
+    "log-entry-resync": API_WRITES,
+}
+# Pages that only read; a POST to them must change nothing either.
+READ_ONLY = {
+    "dashboard",
+    "settings",
+    "record_list",
+    "run_list",
+    "run_detail",
+    "run_progress",
+    "schedule_list",
+    "log_list",
+    "log_detail",
+    "store_list",
+    "store_detail",
+    "org_list",
+    "org_detail",
+    "store_mappings",
+    "store_mappings_preview",  # a POST previews a record: it writes nothing, so viewers may
+    "webhook_status",
+    "webhook_event",
+    "sandbox_console",
+    "api-root",
+}
+# Not the console: their own authentication decides.
+OUTSIDE = {
+    "login",
+    "logout",
+    "webhook_receiver",  # BigCommerce's callbacks, authenticated by the store's secret header
+    "salesforce_oauth_callback",  # a GET that only finishes a flow its user started
+}
+# The emulated BigCommerce and Salesforce APIs, which check their own tokens.
+OUTSIDE_MODULES = ("sandbox.bigcommerce.", "sandbox.salesforce.")
+
+ANY_INPUT = {
+    "name": "Changed by a viewer",
+    "source": "order",
+    "kind": "full",
+    "source_id": "101",
+    "every_minutes": "60",
+    "enabled": "on",
+    "role": "admin",
+    "user": "victor",
+    "store": "",
+    "events_per_minute": "10",
+    "duration_seconds": "60",
+}
+# Tables written by every request or login, not by the view.
+IGNORED_TABLES = {"sessions.session", "axes.accessattempt", "axes.accesslog", "admin.logentry"}
+
+
+def console_urls():
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":  # Django's admin: staff only, its own checks
+                    yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern
+
+    for pattern in walk(get_resolver().url_patterns):
+        module = getattr(pattern.callback, "__module__", "")
+        if not module.startswith(OUTSIDE_MODULES):
+            yield pattern.name, pattern
+
+
+def test_every_url_is_classified():
+    names = {name for name, _ in console_urls()}
+    unclassified = names - set(STATE_CHANGING) - READ_ONLY - OUTSIDE
+    assert not unclassified, f"classify these URLs in {__name__}: {sorted(unclassified)}"
+    assert not (set(STATE_CHANGING) | READ_ONLY | OUTSIDE) - names, "stale names in the lists"
+
+
+@pytest.fixture
+def world(store_a, alice, org_a):
+    apply_default_template(store_a)
+    run = SyncRun.objects.create(
+        store=store_a, source="order", kind=SyncRun.Kind.FULL, status=SyncRun.Status.RUNNING
+    )
+    entry = SyncLogEntry.objects.create(
+        store=store_a, source="order", source_id="101", outcome=Outcome.FAILED, run=run
+    )
+    event = WebhookEvent.objects.create(
+        store=store_a,
+        scope="store/order/updated",
+        source="order",
+        source_id="101",
+        received_at=run.created_at,
+        status=WebhookEvent.Status.FAILED,
+    )
+    schedule = save_schedule(ImportSchedule(store=store_a, source="order", every_minutes=60))
+    rule = FieldMapping.objects.filter(setting__store=store_a, setting__source="order").first()
+    return {
+        "store_id": store_a.pk,
+        "org_id": org_a.pk,
+        "membership_id": Membership.objects.get(store=store_a, user=alice).pk,
+        "run_id": run.pk,
+        "schedule_id": schedule.pk,
+        "entry_id": entry.pk,
+        "event_id": event.pk,
+        "rule_id": rule.pk,
+        "source": "order",
+        "kind": "fields",
+        "emulator": "bigcommerce",
+    }
+
+
+def url_for(name, pattern, world):
+    """The URL of `name`, its arguments taken from the world (`pk` by what the route names)."""
+    route = str(pattern.pattern)
+    kwargs = {key: world[key] for key in pattern.pattern.regex.groupindex if key in world}
+    if "pk" in pattern.pattern.regex.groupindex:
+        owner = name.removesuffix("-detail").rsplit("-", 1)[0]
+        kwargs["pk"] = {
+            "store": world["store_id"],
+            "org": world["org_id"],
+            "store-run": world["run_id"],
+            "store-schedule": world["schedule_id"],
+            "log-entry": world["entry_id"],
+        }.get(owner, world["run_id"] if "run" in route else world["entry_id"])
+    return reverse(name, kwargs=kwargs)
+
+
+def snapshot():
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.label_lower in IGNORED_TABLES:
+            continue
+        rows[model._meta.label_lower] = list(model.objects.order_by("pk").values())
+    return rows
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    sent = []
+    monkeypatch.setattr(Task, "apply_async", lambda self, *a, **kw: sent.append(self.name))
+    return sent
+
+
+WRITES = [
+    (name, method)
+    for name, methods in STATE_CHANGING.items()
+    for method in methods
+    if name in dict(console_urls())
+]
+
+
+# API endpoints that take a POST: it must be refused for lack of a role, not for its method.
+API_POSTS = {
+    "store-run-list",
+    "store-run-cancel",
+    "store-run-resync-failed",
+    "store-run-import-record",
+    "log-entry-resync",
+    "sandbox_api_faults",
+    "sandbox_api_activity",
+}
+
+
+def send(client, method, url):
+    if method == "POST":
+        return client.post(url, ANY_INPUT)
+    return client.generic(method, url, json.dumps(ANY_INPUT), content_type="application/json")
+
+
+@pytest.mark.parametrize(("name", "method"), WRITES)
+def test_a_viewer_changes_nothing(
+    client_for, victor, world, queued, django_capture_on_commit_callbacks, name, method
+):
+    client = client_for(victor)
+    url = url_for(name, dict(console_urls())[name], world)
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client, method, url)
+    is_api = url.startswith(("/api/", "/sandbox/api/"))
+    refused = {403, 404}
+    if is_api and not (method == "POST" and name in API_POSTS):
+        refused.add(405)  # the API has no such method here
+    assert response.status_code in refused, f"{method} {url} answered {response.status_code}"
+    assert queued == [], f"{method} {url} queued {queued}"
+    assert snapshot() == before, f"{method} {url} changed rows"
+
+
+def test_the_checks_see_an_operators_changes(
+    client_for, oscar, world, queued, django_capture_on_commit_callbacks
+):
+    """The same request from an operator queues a run: the checks above would see a leak."""
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(oscar).post(
+            reverse("run_start", args=[world["store_id"]]), {"source": "customer", "kind": "full"}
+        )
+    assert response.status_code == 302
+    assert queued
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize("name", sorted(READ_ONLY - {"api-root"}))
+def test_a_post_to_a_read_only_page_changes_nothing(
+    client_for, victor, world, queued, django_capture_on_commit_callbacks, name
+):
+    client = client_for(victor)
+    url = url_for(name, dict(console_urls())[name], world)
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, ANY_INPUT)
+    assert queued == []
+    assert snapshot() == before
+
+
+def test_staff_and_operators_may_check_the_workers_and_see_the_button(
+    client_for, store_a, victor, oscar, bob, queued, django_capture_on_commit_callbacks
+):
+    assert "Check workers now" not in client_for(victor).get(reverse("settings")).content.decode()
+    bob.is_staff = True
+    bob.save()
+    for user in (oscar, bob):
+        client = client_for(user)
+        assert "Check workers now" in client.get(reverse("settings")).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(reverse("check_workers")).status_code == 302
+    assert len(queued) == 2 * len(settings.CELERY_QUEUE_NAMES)
