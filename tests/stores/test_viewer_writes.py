@@ -42,6 +42,7 @@ STATE_CHANGING = {
     "org_edit": POST,
     "org_connect": POST,
     "org_check": POST,
+    "org_refresh_fields": POST,
     # mappings
     "store_mappings_validate": POST,
     "store_mappings_reset": POST,
