@@ -2,6 +2,7 @@
 
 import logging
 import time
+from functools import partial
 
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from integrations.retry import RetryPolicy
 from logs.models import Outcome
 from mappings.services import problems_for
 from sync.models import SyncRun
-from sync.pipeline import extract, record
+from sync.pipeline import record
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
 from sync.pipeline.record import RecordOutcome
@@ -128,9 +129,15 @@ def _pages(run, importer):
     since = run.watermark_from
     if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
         since = last_watermark(run.store, run.source)
-    expected = extract.count(importer.ctx.bc, run.source, since)
-    SyncRun.objects.filter(pk=run.pk).update(watermark_from=since, expected=expected)
+    SyncRun.objects.filter(pk=run.pk).update(watermark_from=since)
+    # The expected count comes with the first page where the API gives one (v3), not from a
+    # call of its own; v2 orders have none, and their runs show progress without it.
+    importer.on_total = partial(_expect, run)
     yield from importer.pages(since)
+
+
+def _expect(run, total: int) -> None:
+    SyncRun.objects.filter(pk=run.pk).update(expected=total)
 
 
 def _chosen_records(run, importer):

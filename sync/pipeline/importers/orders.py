@@ -349,7 +349,7 @@ class RefundImporter(Importer):
     main_object = "Case"
 
     def pages(self, since):
-        return extract.refund_pages(self.ctx.bc, since)
+        return extract.refund_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
         return extract.refunds_by_id(self.ctx.bc, ids)
