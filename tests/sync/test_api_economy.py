@@ -59,6 +59,31 @@ def test_refunds_on_their_own_read_their_orders(demo):
     assert gets(calls, "/v2/orders")
 
 
+def test_a_second_import_makes_no_matching_probe(demo):
+    with recording() as first:
+        import_now(demo.store, "customer")
+    assert {call.path.split("/query")[0] for call in probes(first)}  # asked once per sObject
+    assert len(probes(first)) == 2  # Account and Contact
+    bigcommerce(demo.store).call(
+        "POST",
+        "v3/customers",
+        json=[{"first_name": "New", "last_name": "Buyer", "email": "new.buyer@example.com"}],
+    )
+    with recording() as second:
+        run = import_now(demo.store, "customer")
+    assert run.created == 1
+    assert probes(second) == []
+
+
+def test_objects_without_matching_rules_make_no_probe(demo):
+    import_now(demo.store, "customer")
+    import_now(demo.store, "product")
+    with recording() as calls:
+        run = import_now(demo.store, "order")
+    assert run.created == 60
+    assert not [call for call in probes(calls) if "FROM+Order+" in call.path]
+
+
 def test_an_activated_order_whose_items_did_not_change_gets_its_status_in_its_update(demo):
     import_now(demo.store, "order")
     order = next(o for o in salesforce("Order") if o["Status"] == "Draft")
