@@ -52,6 +52,23 @@ def test_a_full_import_of_60_orders_reads_them_in_one_call(demo):
     assert run.expected is None and run.seen == 60
 
 
+def test_refunds_after_their_orders_in_one_chain_read_no_order(demo):
+    refunds = SyncRun.objects.create(store=demo.store, source="refund", kind="full")
+    import_now(demo.store, "order", next_run=refunds)
+    refunds.status = "running"
+    refunds.save()
+    with recording() as calls:
+        from sync.pipeline import runner
+
+        run = runner.execute(refunds, sleep=lambda seconds: None)
+    assert run.status == "succeeded" and run.created > 0
+    assert not gets(calls, "/v2/orders")
+    assert run.bigcommerce_calls == 1  # the page of refunds
+    assert {case["ContactId"] for case in salesforce("Case")} <= {
+        contact["Id"] for contact in salesforce("Contact")
+    }
+
+
 def test_refunds_on_their_own_read_their_orders(demo):
     with recording() as calls:
         run = import_now(demo.store, "refund")
