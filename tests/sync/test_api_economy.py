@@ -1,20 +1,15 @@
 """API calls of runs against the demo store and org, over real HTTP: what a run reads and asks."""
 
 import pytest
-from django.core.cache import cache
 
 from integrations.recording import recording
 from sync.models import SyncRun
+from sync.pipeline import runner
 from tests.sync.conftest import bigcommerce, import_now, salesforce
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PROBE = "+%3D+null+LIMIT+1"  # `WHERE <external id> = null LIMIT 1`, as the query URL has it
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()  # remembered answers (group names, describes, probes) of other tests
 
 
 def gets(calls, path: str, *, without: str = "") -> list:
@@ -58,8 +53,6 @@ def test_refunds_after_their_orders_in_one_chain_read_no_order(demo):
     refunds.status = "running"
     refunds.save()
     with recording() as calls:
-        from sync.pipeline import runner
-
         run = runner.execute(refunds, sleep=lambda seconds: None)
     assert run.status == "succeeded" and run.created > 0
     assert not gets(calls, "/v2/orders")
