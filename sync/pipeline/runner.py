@@ -89,6 +89,8 @@ def _run_pages(run, ctx, importer, sleep):
         with recording() as reads:  # the calls that read a batch belong to its records
             batch = next(batches, None)
         if batch is None:
+            if reads:  # the answer that ended the read (an empty page) is the run's call too
+                record.save(run.store, run, [], reads)
             return watermark
         _check_still_wanted(run)
         outcomes, calls = _import_batch(importer, batch, sleep)

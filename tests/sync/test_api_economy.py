@@ -3,6 +3,7 @@
 import pytest
 
 from integrations.recording import recording
+from sandbox.bigcommerce.models import Order as SandboxOrder
 from sync.models import SyncRun
 from sync.pipeline import runner
 from tests.sync.conftest import bigcommerce, import_now, salesforce
@@ -106,3 +107,14 @@ def test_an_activated_order_whose_items_did_not_change_gets_its_status_in_its_up
     assert len(writes) == 1  # the upsert of the Order carries its status
     updated = next(o for o in salesforce("Order") if o["Id"] == order["Id"])
     assert updated["Status"] == "Activated"
+
+
+def test_a_run_counts_the_read_that_found_nothing_more(demo):
+    """The empty answer that ends a read (no order at all here; after a last page of exactly
+    250 orders too) is one of the run's calls."""
+    SandboxOrder.objects.filter(store__store_hash=demo.store.store_hash).update(is_deleted=True)
+    with recording() as calls:
+        run = import_now(demo.store, "order")
+    assert run.status == "succeeded" and run.seen == 0
+    assert len(gets(calls, "/v2/orders")) == 1
+    assert run.bigcommerce_calls == 1
