@@ -78,7 +78,7 @@ EVERYTHING = (
 
 
 def start_everything(store, kind: str, *, trigger: str = "manual", user=None) -> list[SyncRun]:
-    """ "Import everything": a full or incremental import of every enabled object of the store,
+    """Import everything: a full or incremental import of every enabled object of the store,
     one run per object, executed in dependency order (`start_runs`' chain).
 
     The runs share their reads: orders find the customers and products imported by the runs
