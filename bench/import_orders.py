@@ -196,7 +196,7 @@ def import_in_this_process(store_id: int) -> None:
 
 
 def import_everything(store_id: int) -> list:
-    """ "Import everything" as a worker runs it: each run queues the next when it ends."""
+    """Import everything as a worker runs it: each run queues the next when it ends."""
     from stores.models import Store
     from sync import runs, tasks
     from sync.models import SyncRun
