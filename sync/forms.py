@@ -13,6 +13,12 @@ class ImportForm(forms.Form):
     )
 
 
+class EverythingForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ImportSchedule.Kind.choices, initial=ImportSchedule.Kind.INCREMENTAL
+    )
+
+
 class RecordImportForm(forms.Form):
     source = forms.ChoiceField(label="Object", choices=SourceObject.choices)
     source_id = forms.CharField(label="BigCommerce id", max_length=64, strip=True)

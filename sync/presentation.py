@@ -24,7 +24,10 @@ def _queued_message(started) -> str:
     if len(started) == 1:
         return f"{first.get_kind_display()} of {first.get_source_display().lower()} queued."
     parts = ", ".join(
-        f"{len(run.source_ids)} {run.get_source_display().lower()} (run #{run.pk})"
-        for run in started
+        f"{_records(run)}{run.get_source_display().lower()} (run #{run.pk})" for run in started
     )
     return f"{first.get_kind_display()} queued, one run per object, in this order: {parts}."
+
+
+def _records(run) -> str:
+    return f"{len(run.source_ids)} " if run.source_ids else ""

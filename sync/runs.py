@@ -11,9 +11,11 @@ from itertools import pairwise
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mappings.defaults import apply_default_template
+from mappings.models import SourceObject
 from sync import deletion, liveness
 from sync.models import SyncRun
-from sync.pipeline.runner import execute
+from sync.pipeline.runner import BATCH_KINDS, execute
 
 ACTIVE = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 
@@ -57,26 +59,73 @@ def start_run(
 def start_runs(store, batches, kind: str, *, trigger: str, user=None) -> list[SyncRun]:
     """Queue one run per (source, ids) in `batches`, executed one after the other in the
     order given (dependencies first): each run queues the next when it ends."""
-    from sync.tasks import run_import
-
     batches = [(source, ids) for source, ids in batches if ids]
     if not batches:
         raise RunRefused("Choose at least one record to import.")
-    with transaction.atomic():
-        started = [
-            SyncRun.objects.create(
-                store=store,
-                source=source,
-                kind=kind,
-                trigger=trigger,
-                requested_by=user if user is not None and user.is_authenticated else None,
-                source_ids=[str(i) for i in ids],
-            )
-            for source, ids in batches
-        ]
-        for run, then in pairwise(started):
-            run.next_run = then
-            run.save(update_fields=["next_run"])
+    return _start_chain(store, batches, kind, trigger=trigger, user=user)
+
+
+# Dependency order: people and the catalog before the orders that need them, orders before
+# their refunds.
+EVERYTHING = (
+    SourceObject.CUSTOMER,
+    SourceObject.GUEST,
+    SourceObject.CATEGORY,
+    SourceObject.PRODUCT,
+    SourceObject.ORDER,
+    SourceObject.REFUND,
+)
+
+
+def start_everything(store, kind: str, *, trigger: str = "manual", user=None) -> list[SyncRun]:
+    """Import everything: a full or incremental import of every enabled object of the store,
+    one run per object, executed in dependency order (`start_runs`' chain).
+
+    The runs share their reads: orders find the customers and products imported by the runs
+    before them, guests come with their orders (the orders run imports them, so no guest run
+    when orders are enabled), and the refund run takes the orders the orders run read."""
+    if not store.object_settings.exists():
+        apply_default_template(store)
+    enabled = set(store.object_settings.filter(enabled=True).values_list("source", flat=True))
+    sources = [source for source in EVERYTHING if source in enabled]
+    if SourceObject.ORDER in sources and SourceObject.GUEST in sources:
+        sources.remove(SourceObject.GUEST)
+    if not sources:
+        raise RunRefused("No object of this store is enabled; nothing was started.")
+    busy = set(
+        SyncRun.objects.filter(
+            store=store, source__in=sources, status__in=ACTIVE, kind__in=BATCH_KINDS
+        ).values_list("source", flat=True)
+    )
+    if busy:
+        names = ", ".join(SourceObject(source).label for source in sources if source in busy)
+        raise RunRefused(f"An import of {names} is already queued or running; nothing started.")
+    return _start_chain(
+        store, [(source, None) for source in sources], kind, trigger=trigger, user=user
+    )
+
+
+def _start_chain(store, batches, kind: str, *, trigger: str, user=None) -> list[SyncRun]:
+    from sync.tasks import run_import
+
+    try:
+        with transaction.atomic():
+            started = [
+                SyncRun.objects.create(
+                    store=store,
+                    source=source,
+                    kind=kind,
+                    trigger=trigger,
+                    requested_by=user if user is not None and user.is_authenticated else None,
+                    source_ids=[str(i) for i in ids or []],
+                )
+                for source, ids in batches
+            ]
+            for run, then in pairwise(started):
+                run.next_run = then
+                run.save(update_fields=["next_run"])
+    except IntegrityError:  # one_active_batch_run_per_object, started meanwhile
+        raise RunRefused("An import of these records is already queued or running.") from None
     transaction.on_commit(partial(run_import.delay, started[0].pk))
     return started
 

@@ -6,6 +6,11 @@ urlpatterns = [
     path("records/", views.record_list, name="record_list"),
     path("stores/<int:store_id>/runs/", views.run_list, name="run_list"),
     path("stores/<int:store_id>/runs/start/", views.run_start, name="run_start"),
+    path(
+        "stores/<int:store_id>/runs/start-everything/",
+        views.run_start_everything,
+        name="run_start_everything",
+    ),
     path("stores/<int:store_id>/runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path(
         "stores/<int:store_id>/runs/<int:run_id>/progress/",

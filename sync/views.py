@@ -20,11 +20,17 @@ from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
 from sync import schedules
-from sync.forms import ImportForm, RecordFilterForm, RecordImportForm, ScheduleForm
+from sync.forms import (
+    EverythingForm,
+    ImportForm,
+    RecordFilterForm,
+    RecordImportForm,
+    ScheduleForm,
+)
 from sync.models import ImportSchedule, SyncRun
 from sync.presentation import start_and_show
 from sync.queries import operated_store_ids
-from sync.runs import ACTIVE, cancel_run, start_run
+from sync.runs import ACTIVE, cancel_run, start_everything, start_run
 
 RUNS_PER_PAGE = 25
 # What the run page shows, and its progress endpoint refreshes, while the run is active.
@@ -52,6 +58,7 @@ def run_list(request, store_id):
         "page": Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page")),
         "can_operate": store.user_role.allows(Role.OPERATOR),
         "import_form": ImportForm(),
+        "everything_form": EverythingForm(),
         "record_form": RecordImportForm(),
     }
     return render(request, "sync/run_list.html", context)
@@ -66,6 +73,19 @@ def run_start(request, store_id):
         ImportForm,
         lambda store, data: start_run(
             store, data["source"], data["kind"], trigger="manual", user=request.user
+        ),
+    )
+
+
+@require_POST
+def run_start_everything(request, store_id):
+    """Queue "Import everything": one run per enabled object, in dependency order."""
+    return _start_from_form(
+        request,
+        store_id,
+        EverythingForm,
+        lambda store, data: start_everything(
+            store, data["kind"], trigger="manual", user=request.user
         ),
     )
 

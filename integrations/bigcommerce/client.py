@@ -124,16 +124,24 @@ class BigCommerceClient:
 
     # --- paging -------------------------------------------------------------------------------
     def iter_v3_pages(
-        self, path: str, params=None, page_size=MAX_PAGE_SIZE
+        self, path: str, params=None, page_size=MAX_PAGE_SIZE, on_total=None
     ) -> Iterator[list[dict]]:
-        """Pages of a v3 collection: by cursor where the endpoint offers one, else by page."""
+        """Pages of a v3 collection: by cursor where the endpoint offers one, else by page.
+
+        `on_total(count)` is called once with the first answer's `meta.pagination.total`, so a
+        caller learns how many records there are without a call of its own."""
         params = {**(params or {}), "limit": page_size, "page": 1}
         while True:
             body = self.get(path, **params) or {}
             data = body.get("data") or []
+            meta = body.get("meta") or {}
+            if on_total is not None:
+                total = (meta.get("pagination") or {}).get("total")
+                if total is not None:
+                    on_total(total)
+                on_total = None
             if data:
                 yield data
-            meta = body.get("meta") or {}
             cursor = meta.get("cursor_pagination") or {}
             if cursor.get("end_cursor") and (cursor.get("links") or {}).get("next"):
                 params = {**params, "after": cursor["end_cursor"]}
@@ -147,7 +155,10 @@ class BigCommerceClient:
     def iter_v2_pages(
         self, path: str, params=None, page_size=MAX_PAGE_SIZE
     ) -> Iterator[list[dict]]:
-        """Pages of a v2 collection, until an empty page (answered 204) or a short one."""
+        """Pages of a v2 collection, until an empty page (answered 204) or a short one.
+
+        v2 answers carry no total: a collection whose size is a multiple of the page size ends
+        with one empty page."""
         params = {**(params or {}), "limit": page_size}
         page = 1
         while True:

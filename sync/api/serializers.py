@@ -48,6 +48,12 @@ class StartRunSerializer(serializers.Serializer):
     )
 
 
+class ImportEverythingSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=ImportSchedule.Kind.choices, default=ImportSchedule.Kind.INCREMENTAL
+    )
+
+
 class ImportRecordSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=SourceObject.choices)
     source_id = serializers.CharField(max_length=64)

@@ -9,12 +9,13 @@ from logs.resync import resync_failed, resync_record
 from stores import access
 from stores.models import Role
 from sync.api.serializers import (
+    ImportEverythingSerializer,
     ImportRecordSerializer,
     ImportScheduleSerializer,
     RunSerializer,
     StartRunSerializer,
 )
-from sync.runs import ACTIVE, RunRefused, cancel_run, start_run
+from sync.runs import ACTIVE, RunRefused, cancel_run, start_everything, start_run
 
 
 class RunConflict(APIException):
@@ -83,6 +84,17 @@ class RunViewSet(
         in dependency order. Answers `{"runs": [...]}`."""
         self.store(needs=Role.OPERATOR)
         started = resync_failed(self.get_object(), user=request.user)
+        runs = RunSerializer(started, many=True).data
+        return Response({"runs": runs}, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"], url_path="import-everything")
+    def import_everything(self, request, store_id):
+        """Queue a full or incremental import of every enabled object: one run per object,
+        executed in dependency order. Answers `{"runs": [...]}`; 409 while an import of one
+        of the objects is queued or running."""
+        store = self.store(needs=Role.OPERATOR)
+        data = valid_input(ImportEverythingSerializer, request.data)
+        started = start_everything(store, data["kind"], trigger="api", user=request.user)
         runs = RunSerializer(started, many=True).data
         return Response({"runs": runs}, status=status.HTTP_201_CREATED)
 

@@ -18,6 +18,9 @@ from sync.pipeline import extract
 from sync.pipeline.matching import quote
 
 GROUP_NAMES_TTL = 300
+# How long "no record lacks the external ID" is believed: about as long as a run, whose own
+# answer already held for the whole run, so the runs of an "Import everything" ask once.
+UNCLAIMED_TTL = 60
 
 
 class Context:
@@ -99,13 +102,22 @@ class Context:
 
     def may_match(self, sobject: str, ext_field: str) -> bool:
         """Whether matching rules can find anything: with an external ID field, only records
-        without one can be adopted, and an org without such records needs no matching query."""
+        without one can be adopted, and an org without such records needs no matching query.
+
+        The answer is kept per org and sObject for UNCLAIMED_TTL seconds, so the runs of an
+        "Import everything" and the imports that follow ask once. A record created in
+        Salesforce without the external ID within that time is not adopted until it expires."""
         if not ext_field:
             return True
 
         def any_unclaimed():
-            soql = f"SELECT Id FROM {sobject} WHERE {ext_field} = null LIMIT 1"  # noqa: S608
-            return any(True for _ in self.sf.query(soql))
+            key = f"sf:unclaimed:{self.store.salesforce_org_id}:{sobject}:{ext_field}"
+            found = cache.get(key)
+            if found is None:
+                soql = f"SELECT Id FROM {sobject} WHERE {ext_field} = null LIMIT 1"  # noqa: S608
+                found = any(True for _ in self.sf.query(soql))
+                cache.set(key, found, timeout=UNCLAIMED_TTL)
+            return found
 
         return self._once(("unclaimed", sobject), any_unclaimed)
 

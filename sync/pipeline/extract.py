@@ -1,5 +1,8 @@
 """The extract stage: BigCommerce records in pages at the largest size, with what mappings need.
 
+A v3 read reports the collection's total from its first answer (`on_total`), which is a run's
+expected count; v2 orders have no total, so their runs show progress without one.
+
 Orders come with their line items embedded (`include=consignments.line_items`: one call per 250
 orders); customers with their addresses; products with variants and custom fields. Metafields
 are read in one batched call per page, and only when a mapping uses them.
@@ -18,11 +21,11 @@ ID_CHUNK = 250  # ids per `id:in` filter: a full page, in a URL of a few kilobyt
 
 
 # --- customers ------------------------------------------------------------------------------------
-def customer_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+def customer_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[list[dict]]:
     params = {**CUSTOMER_INCLUDES, "sort": "date_modified:asc"}
     if since:
         params["date_modified:min"] = dates.v3(since)
-    return bc.iter_v3_pages("v3/customers", params)
+    return bc.iter_v3_pages("v3/customers", params, on_total=on_total)
 
 
 def customers_by_id(bc, ids) -> list[dict]:
@@ -34,20 +37,20 @@ def customer_group_names(bc) -> dict[int, str]:
 
 
 # --- catalog --------------------------------------------------------------------------------------
-def product_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+def product_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[list[dict]]:
     params = {**PRODUCT_INCLUDES, "sort": "date_modified", "direction": "asc"}
     if since:
         params["date_modified:min"] = dates.v3(since)
-    return bc.iter_v3_pages("v3/catalog/products", params)
+    return bc.iter_v3_pages("v3/catalog/products", params, on_total=on_total)
 
 
 def products_by_id(bc, ids) -> list[dict]:
     return _by_ids(bc, "v3/catalog/products", "id:in", ids, PRODUCT_INCLUDES)
 
 
-def category_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+def category_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[list[dict]]:
     """Categories have no date filter (FACTS.md §3): an import reads them all."""
-    return bc.iter_v3_pages("v3/catalog/trees/categories")
+    return bc.iter_v3_pages("v3/catalog/trees/categories", on_total=on_total)
 
 
 def categories_by_id(bc, ids) -> list[dict]:
@@ -103,35 +106,13 @@ def line_items(order: dict) -> list[dict]:
     return sorted({item["id"]: item for item in items}.values(), key=lambda item: item["id"])
 
 
-def refund_pages(bc, since: datetime | None = None) -> Iterator[list[dict]]:
+def refund_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[list[dict]]:
     params = {"created:min": dates.v3(since)} if since else {}
-    return bc.iter_v3_pages("v3/orders/payment_actions/refunds", params)
+    return bc.iter_v3_pages("v3/orders/payment_actions/refunds", params, on_total=on_total)
 
 
 def refunds_by_id(bc, ids) -> list[dict]:
     return _by_ids(bc, "v3/orders/payment_actions/refunds", "id:in", ids)
-
-
-# --- counts, for a run's progress ------------------------------------------------------------
-V3_COUNTABLE = {
-    "customer": ("v3/customers", "date_modified:min"),
-    "product": ("v3/catalog/products", "date_modified:min"),
-    "category": ("v3/catalog/trees/categories", None),
-    "refund": ("v3/orders/payment_actions/refunds", "created:min"),
-}
-
-
-def count(bc, source: str, since: datetime | None = None) -> int | None:
-    """How many records a batch import will read: one small call, or None if unknown."""
-    if source == "order":
-        params = {"min_date_modified": dates.v2(since)} if since else {}
-        return (bc.get("v2/orders/count", **params) or {}).get("count")
-    if source not in V3_COUNTABLE:
-        return None
-    path, date_filter = V3_COUNTABLE[source]
-    params = {date_filter: dates.v3(since)} if since and date_filter else {}
-    body = bc.get(path, limit=1, **params) or {}
-    return ((body.get("meta") or {}).get("pagination") or {}).get("total")
 
 
 # --- metafields -----------------------------------------------------------------------------------

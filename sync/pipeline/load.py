@@ -80,7 +80,7 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
     ext_field = ctx.external_id_field(setting, sobject) if any(w.key for w in writes) else ""
     with recording() as calls:
         unlinked = [w for w in writes if w.target_id is None and w.match_record is not None]
-        if unlinked and ctx.may_match(sobject, ext_field):
+        if unlinked and rules and ctx.may_match(sobject, ext_field):
             matching.find(ctx, setting, sobject, source_type, unlinked, rules, ext_field)
         pending = [w for w in writes if w.ok and not w.unchanged]
         if pending:

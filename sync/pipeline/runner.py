@@ -2,6 +2,7 @@
 
 import logging
 import time
+from functools import partial
 
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from integrations.retry import RetryPolicy
 from logs.models import Outcome
 from mappings.services import problems_with_fresh_describes
 from sync.models import SyncRun
-from sync.pipeline import extract, record
+from sync.pipeline import record
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
 from sync.pipeline.record import RecordOutcome
@@ -92,6 +93,8 @@ def _run_pages(run, ctx, importer, sleep):
         with recording() as reads:  # the calls that read a batch belong to its records
             batch = next(batches, None)
         if batch is None:
+            if reads:  # the answer that ended the read (an empty page) is the run's call too
+                record.save(run.store, run, [], reads)
             return watermark
         _check_still_wanted(run)
         outcomes, calls = _import_batch(importer, batch, sleep)
@@ -134,9 +137,15 @@ def _pages(run, importer):
     since = run.watermark_from
     if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
         since = last_watermark(run.store, run.source)
-    expected = extract.count(importer.ctx.bc, run.source, since)
-    SyncRun.objects.filter(pk=run.pk).update(watermark_from=since, expected=expected)
+    SyncRun.objects.filter(pk=run.pk).update(watermark_from=since)
+    # The expected count comes with the first page where the API gives one (v3), not from a
+    # call of its own; v2 orders have none, and their runs show progress without it.
+    importer.on_total = partial(_expect, run)
     yield from importer.pages(since)
+
+
+def _expect(run, total: int) -> None:
+    SyncRun.objects.filter(pk=run.pk).update(expected=total)
 
 
 def _chosen_records(run, importer):

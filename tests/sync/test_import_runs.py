@@ -37,7 +37,8 @@ def wait_for_run(run, seconds=90) -> SyncRun:
 def test_a_started_import_runs_in_the_worker_and_sets_the_watermark(demo, live_worker):
     run = wait_for_run(start_run(demo.store, "order", SyncRun.Kind.INCREMENTAL))
     assert run.status == "succeeded", (run.error, live_worker.log_path.read_text()[-3000:])
-    assert run.created == 60 == run.expected == run.seen
+    assert run.created == 60 == run.seen
+    assert run.expected is None  # v2 orders carry no total, and no count call is made
     assert run.bigcommerce_calls >= 2 and run.salesforce_calls >= 3
     assert run.watermark_to is not None
     assert last_watermark(demo.store, "order") == run.watermark_to

@@ -20,6 +20,7 @@ class Importer:
     source_type: str  # the identity map's type of the units written
     key_kind = ""  # the external ID's kind prefix, for records sharing an sObject
     main_object = ""  # the sObject a log row names; the last one written if empty
+    on_total = None  # called with the record count a batch read learns from its first page
 
     def __init__(self, ctx):
         self.ctx = ctx

@@ -24,7 +24,7 @@ class CategoryImporter(Importer):
     def pages(self, since):
         # One list: a child on page 3 may name a parent on page 1. Categories have no date
         # filter, so every import reads them all (webhooks carry the changes in between).
-        yield list(chain.from_iterable(extract.category_pages(self.ctx.bc)))
+        yield list(chain.from_iterable(extract.category_pages(self.ctx.bc, on_total=self.on_total)))
 
     def fetch(self, ids):
         found = {c["category_id"]: c for c in extract.categories_by_id(self.ctx.bc, ids)}
@@ -115,7 +115,7 @@ class ProductImporter(Importer):
             self.key_kind = ""
 
     def pages(self, since):
-        return extract.product_pages(self.ctx.bc, since)
+        return extract.product_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
         return extract.products_by_id(self.ctx.bc, ids)

@@ -6,13 +6,17 @@ not have them yet. Order items change only while the Order is Draft: an order wh
 change is set back to Draft, its items written, and its status set again.
 """
 
+import logging
 from collections import defaultdict
+
+from django.core.cache import cache
 
 from integrations import errors
 from integrations.bigcommerce import dates
 from logs.models import Outcome
 from mappings.models import OrderTarget, SourceObject
 from sync import identity
+from sync.models import SyncRun
 from sync.pipeline import extract
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import ProductImporter
@@ -21,7 +25,13 @@ from sync.pipeline.load import Write, write_records
 from sync.pipeline.matching import quote
 from sync.pipeline.prepare import mapped_values, mapping_error
 
+logger = logging.getLogger(__name__)
+
 DRAFT = "Draft"
+# Orders with refunds, handed by an orders run to the refund run queued after it (Import
+# everything), in cache entries of HANDOVER_BUCKET order ids, kept HANDOVER_TTL seconds.
+HANDOVER_BUCKET = 1000
+HANDOVER_TTL = 12 * 3600
 PARENTS_PER_QUERY = 200
 HEADERS = {
     OrderTarget.ORDER: ("Order", "OrderItem", "OrderId"),
@@ -125,6 +135,29 @@ class OrderImporter(Importer):
 
     def derive(self, record):
         return {**record, "line_items": extract.line_items(record)}
+
+    def run(self, records):
+        self._hand_over(records)
+        return super().run(records)
+
+    def _hand_over(self, orders) -> None:
+        """Keep the orders with refunds for the refund run that follows this run, so it does
+        not read them again; that run reads what it does not find."""
+        if not orders or followed_by(self.ctx, SourceObject.REFUND) is None:
+            return
+        buckets = defaultdict(dict)
+        for order in orders:
+            if _refunded(order):
+                buckets[order["id"] // HANDOVER_BUCKET][str(order["id"])] = order
+        if not buckets:
+            return
+        keys = {bucket: handover_key(self.ctx.run.pk, bucket) for bucket in buckets}
+        try:
+            held = cache.get_many(list(keys.values()))
+            entries = {key: {**held.get(key, {}), **buckets[b]} for b, key in keys.items()}
+            cache.set_many(entries, timeout=HANDOVER_TTL)
+        except Exception:  # the refund run reads them instead
+            logger.warning("Orders of run %s not handed over to its refunds", self.ctx.run.pk)
 
     @property
     def main_object(self) -> str:
@@ -348,7 +381,7 @@ class RefundImporter(Importer):
     main_object = "Case"
 
     def pages(self, since):
-        return extract.refund_pages(self.ctx.bc, since)
+        return extract.refund_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
         return extract.refunds_by_id(self.ctx.bc, ids)
@@ -357,9 +390,7 @@ class RefundImporter(Importer):
         return dates.parse(record.get("created"))
 
     def load(self, refunds):
-        orders = {
-            o["id"]: o for o in extract.orders_by_id(self.ctx.bc, {r["order_id"] for r in refunds})
-        }
+        orders = self._orders({int(r["order_id"]) for r in refunds})
         parents = Parents(self.ctx)
         people = parents.people(list(orders.values()))
         prepared = []
@@ -378,3 +409,58 @@ class RefundImporter(Importer):
             prepared.append(p)
         done = self.write_units(prepared, [("Case", lambda p, w: dict(p.lookups))])
         return parents.outcomes + self.fold(prepared, done)
+
+    def _orders(self, ids: set[int]) -> dict[int, dict]:
+        """The refunds' orders: those the orders run before this one handed over (Import
+        everything), and the others read from BigCommerce."""
+        orders = {}
+        previous = preceded_by(self.ctx, SourceObject.ORDER)
+        if previous is not None:
+            keys = {handover_key(previous, i // HANDOVER_BUCKET) for i in ids}
+            for bucket in cache.get_many(list(keys)).values():
+                orders.update({int(k): o for k, o in bucket.items() if int(k) in ids})
+        missing = ids - set(orders)
+        if missing:
+            orders.update({o["id"]: o for o in extract.orders_by_id(self.ctx.bc, missing)})
+        return orders
+
+
+def _refunded(order: dict) -> bool:
+    try:
+        return float(order.get("refunded_amount") or 0) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def handover_key(run_id: int, bucket: int) -> str:
+    return f"sync:refunded-orders:{run_id}:{bucket}"
+
+
+def followed_by(ctx, source: str) -> int | None:
+    """The run of `source` queued to follow this context's run, if any."""
+    run = ctx.run
+    if run is None or run.next_run_id is None:
+        return None
+    return ctx._once(
+        ("followed_by", source),
+        lambda: (
+            SyncRun.objects.filter(pk=run.next_run_id, source=source)
+            .values_list("pk", flat=True)
+            .first()
+        ),
+    )
+
+
+def preceded_by(ctx, source: str) -> int | None:
+    """The run of `source` that queued this context's run when it ended, if any."""
+    run = ctx.run
+    if run is None or run.pk is None:
+        return None
+    return ctx._once(
+        ("preceded_by", source),
+        lambda: (
+            SyncRun.objects.filter(next_run=run.pk, source=source)
+            .values_list("pk", flat=True)
+            .first()
+        ),
+    )

@@ -17,7 +17,7 @@ class CustomerImporter(Importer):
     main_object = "Contact"
 
     def pages(self, since):
-        return extract.customer_pages(self.ctx.bc, since)
+        return extract.customer_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
         return extract.customers_by_id(self.ctx.bc, ids)
