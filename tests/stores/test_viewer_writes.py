@@ -52,6 +52,7 @@ STATE_CHANGING = {
     "store_mappings_rule_delete": POST,
     # runs, records, schedules, logs
     "run_start": POST,
+    "run_start_everything": POST,
     "run_cancel": POST,
     "run_resync_failed": POST,
     "record_import": POST,
@@ -82,6 +83,7 @@ STATE_CHANGING = {
     "store-run-cancel": API_WRITES,
     "store-run-resync-failed": API_WRITES,
     "store-run-import-record": API_WRITES,
+    "store-run-import-everything": API_WRITES,
     "store-schedule-list": API_WRITES,
     "store-schedule-detail": API_WRITES,
     "log-entry-list": API_WRITES,
@@ -239,6 +241,7 @@ API_POSTS = {
     "store-run-cancel",
     "store-run-resync-failed",
     "store-run-import-record",
+    "store-run-import-everything",
     "log-entry-resync",
     "sandbox_api_faults",
     "sandbox_api_activity",
