@@ -349,5 +349,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.utils.autoreload": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its version banner, in every process
     },
 }
