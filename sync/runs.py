@@ -35,25 +35,10 @@ def start_run(
     since=None,
 ) -> SyncRun:
     """Queue an import of one object of a store; the worker runs it."""
-    from sync.tasks import run_import
-
     if kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC) and not source_ids:
         raise RunRefused("Choose at least one record to import.")
-    try:
-        with transaction.atomic():
-            run = SyncRun.objects.create(
-                store=store,
-                source=source,
-                kind=kind,
-                trigger=trigger,
-                requested_by=user if user is not None and user.is_authenticated else None,
-                source_ids=[str(i) for i in source_ids or []],
-                watermark_from=since,
-            )
-    except IntegrityError:  # one_active_batch_run_per_object
-        raise RunRefused("An import of these records is already queued or running.") from None
-    transaction.on_commit(partial(run_import.delay, run.pk))
-    return run
+    batch = [(source, source_ids)]
+    return _start_chain(store, batch, kind, trigger=trigger, user=user, since=since)[0]
 
 
 def start_runs(store, batches, kind: str, *, trigger: str, user=None) -> list[SyncRun]:
@@ -105,7 +90,11 @@ def start_everything(store, kind: str, *, trigger: str = "manual", user=None) ->
     )
 
 
-def _start_chain(store, batches, kind: str, *, trigger: str, user=None) -> list[SyncRun]:
+def _start_chain(
+    store, batches, kind: str, *, trigger: str, user=None, since=None
+) -> list[SyncRun]:
+    """Runs of (source, ids) in this order, each queueing the next when it ends; the first
+    is queued once the transaction commits."""
     from sync.tasks import run_import
 
     try:
@@ -118,13 +107,14 @@ def _start_chain(store, batches, kind: str, *, trigger: str, user=None) -> list[
                     trigger=trigger,
                     requested_by=user if user is not None and user.is_authenticated else None,
                     source_ids=[str(i) for i in ids or []],
+                    watermark_from=since,
                 )
                 for source, ids in batches
             ]
             for run, then in pairwise(started):
                 run.next_run = then
                 run.save(update_fields=["next_run"])
-    except IntegrityError:  # one_active_batch_run_per_object, started meanwhile
+    except IntegrityError:  # one_active_batch_run_per_object
         raise RunRefused("An import of these records is already queued or running.") from None
     transaction.on_commit(partial(run_import.delay, started[0].pk))
     return started
