@@ -25,11 +25,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from logs.models import Outcome, SyncLogEntry
+from logs.models import Outcome
 from mappings.models import ObjectSetting
 from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
+from sync.pipeline.record import latest_rows
 from webhooks.models import StoreInbox, WebhookEvent
 from webhooks.scopes import DELETE, SOURCES, UPSERT, BadRecordId, canonical_id, route_for
 
@@ -408,17 +409,14 @@ def _apply(token: str, attempts: dict, records: dict[str, list[int]], action) ->
 
 def _failed_records(run: SyncRun, source_ids: list[str]) -> dict[str, tuple[str, bool]]:
     """The records whose last log row in the run failed: their error and whether to retry."""
-    rows = SyncLogEntry.objects.filter(run=run, source=run.source, source_id__in=source_ids)
-    last = {}
-    for source_id, *row in rows.order_by("pk").values_list(
-        "source_id", "outcome", "retryable", "error_code", "error_message"
-    ):
-        last[source_id] = row
     failed = {}
-    for source_id, (outcome, retryable, code, message) in last.items():
-        if outcome == Outcome.FAILED:
+    for (_, source_id), row in latest_rows(
+        run, source=run.source, source_id__in=source_ids
+    ).items():
+        if row["outcome"] == Outcome.FAILED:
+            code, message = row["error_code"], row["error_message"]
             error = f"{code}: {message}" if code and message else code or message
-            failed[source_id] = (error or "The record was not imported.", retryable)
+            failed[source_id] = (error or "The record was not imported.", row["retryable"])
     return failed
 
 

@@ -216,18 +216,23 @@ def _count(run: SyncRun, outcomes, calls) -> None:
         SyncRun.objects.filter(pk=run.pk).update(**changes)
 
 
+def latest_rows(run: SyncRun, **narrowed) -> dict[tuple[str, str], dict]:
+    """Each record's latest log row in the run, by (source, source id); `narrowed` filters
+    the rows (source=..., source_id__in=...)."""
+    rows = SyncLogEntry.objects.filter(run=run, **narrowed).order_by("pk")
+    fields = ("source", "source_id", "outcome", "retryable", "error_code", "error_message")
+    return {(row["source"], row["source_id"]): row for row in rows.values(*fields)}
+
+
 def failed_records(run: SyncRun) -> dict[str, list[str]]:
     """Per object, in dependency order, the records whose latest log row in the run failed:
     an orders run logs the customers, guests and products it imported first, too."""
-    rows = SyncLogEntry.objects.filter(run=run).order_by("pk")
-    if not rows.filter(outcome=Outcome.FAILED).exists():
+    if not SyncLogEntry.objects.filter(run=run, outcome=Outcome.FAILED).exists():
         return {}
-    latest = {}
-    for source, source_id, outcome in rows.values_list("source", "source_id", "outcome"):
-        latest[(source, source_id)] = outcome
+    failed_keys = [key for key, row in latest_rows(run).items() if row["outcome"] == Outcome.FAILED]
     failed = {}
     for source in SourceObject.values:
-        ids = [i for (s, i), outcome in latest.items() if s == source and outcome == Outcome.FAILED]
+        ids = [source_id for s, source_id in failed_keys if s == source]
         if ids:
             failed[source] = ids
     return failed

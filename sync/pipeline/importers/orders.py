@@ -441,14 +441,7 @@ def followed_by(ctx, source: str) -> int | None:
     run = ctx.run
     if run is None or run.next_run_id is None:
         return None
-    return ctx._once(
-        ("followed_by", source),
-        lambda: (
-            SyncRun.objects.filter(pk=run.next_run_id, source=source)
-            .values_list("pk", flat=True)
-            .first()
-        ),
-    )
+    return _chained_run(ctx, source, pk=run.next_run_id)
 
 
 def preceded_by(ctx, source: str) -> int | None:
@@ -456,11 +449,11 @@ def preceded_by(ctx, source: str) -> int | None:
     run = ctx.run
     if run is None or run.pk is None:
         return None
+    return _chained_run(ctx, source, next_run=run.pk)
+
+
+def _chained_run(ctx, source: str, **where) -> int | None:
+    runs = SyncRun.objects.filter(source=source, **where)
     return ctx._once(
-        ("preceded_by", source),
-        lambda: (
-            SyncRun.objects.filter(next_run=run.pk, source=source)
-            .values_list("pk", flat=True)
-            .first()
-        ),
+        ("chained", source, *where.items()), lambda: runs.values_list("pk", flat=True).first()
     )
