@@ -8,13 +8,13 @@ from functools import cached_property
 
 from django.core.cache import cache
 
+from integrations.bigcommerce import reads
 from integrations.bigcommerce.client import BigCommerceClient
 from integrations.salesforce.client import SalesforceClient
 from mappings import conditions
 from mappings.defaults import apply_default_template
 from mappings.models import ObjectSetting
 from sync import identity
-from sync.pipeline import extract
 from sync.pipeline.matching import quote
 
 GROUP_NAMES_TTL = 300
@@ -155,7 +155,7 @@ class Context:
         key = f"bc:customer-groups:{self.store.pk}"
         names = cache.get(key)
         if names is None:
-            names = extract.customer_group_names(self.bc)
+            names = reads.customer_group_names(self.bc)
             cache.set(key, names, timeout=GROUP_NAMES_TTL)
         return names
 

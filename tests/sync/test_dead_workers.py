@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.bigcommerce import dates
+from integrations.bigcommerce import dates, reads
 from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from sync import liveness
 from sync.models import SyncRun
-from sync.pipeline import extract, runner
+from sync.pipeline import runner
 from sync.runs import RunRefused, cancel_run, execute_run, start_run, start_runs
 from tests.conftest import start_worker, stop_worker
 from tests.sync.conftest import bigcommerce, external_ids, salesforce
@@ -150,7 +150,7 @@ def test_the_sweeper_ends_a_dead_webhook_run_and_requeues_a_dead_batch_run(dead_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_taken_over_run_resumes_after_the_last_batch_it_wrote(demo):
-    customers = [c for page in extract.customer_pages(bigcommerce(demo.store)) for c in page]
+    customers = [c for page in reads.customer_pages(bigcommerce(demo.store)) for c in page]
     modified = sorted(dates.parse(c["date_modified"]) for c in customers)
     checkpoint = modified[len(modified) // 2]
     run = SyncRun.objects.create(

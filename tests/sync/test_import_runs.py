@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from integrations.bigcommerce import reads
 from integrations.bigcommerce.client import BigCommerceClient
 from mappings.defaults import apply_default_template
 from sandbox.bigcommerce import demo as bc_demo
@@ -14,7 +15,6 @@ from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from stores.models import Store
 from sync.models import SyncRun
-from sync.pipeline import extract
 from sync.pipeline.record import failed_records
 from sync.pipeline.runner import last_watermark
 from sync.runs import start_run
@@ -89,6 +89,6 @@ def test_a_run_under_429s_5xx_and_lock_errors_ends_with_every_record_once(demo):
     assert len([c for c in external_ids("Contact") if ":guest:" not in c]) == 25
     entries = [e["Product2Id"] for e in salesforce("PricebookEntry")]
     assert len(entries) == len(set(entries)) == 15
-    orders = extract.order_pages(BigCommerceClient.for_store(demo.store))
-    lines = sum(len(extract.line_items(order)) for page in orders for order in page)
+    orders = reads.order_pages(BigCommerceClient.for_store(demo.store))
+    lines = sum(len(reads.line_items(order)) for page in orders for order in page)
     assert len(salesforce("OrderItem")) == lines

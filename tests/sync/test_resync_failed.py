@@ -5,12 +5,13 @@ from collections import Counter
 
 import pytest
 
+from integrations.bigcommerce import reads
 from integrations.retry import RetryPolicy
 from logs.models import Outcome, SyncLogEntry
 from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from sync.models import SyncRun
-from sync.pipeline import extract, runner
+from sync.pipeline import runner
 from tests.sync.conftest import bigcommerce, external_ids, import_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +76,7 @@ def test_one_click_repairs_the_failed_customers_guests_and_orders_of_a_run(
 def test_a_customer_whose_orders_span_batches_has_one_row_in_the_run(demo, monkeypatch):
     monkeypatch.setattr(runner, "PAGE", 20)
     monkeypatch.setattr(runner, "BATCH", 20)
-    orders = [o for page in extract.order_pages(bigcommerce(demo.store)) for o in page]
+    orders = [o for page in reads.order_pages(bigcommerce(demo.store)) for o in page]
     set_faults(Emulator.SALESFORCE, lock_error_share=1.0)
     try:
         run = import_now(demo.store, "order", kind="records", source_ids=[o["id"] for o in orders])

@@ -3,10 +3,9 @@
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from integrations.bigcommerce import dates
+from integrations.bigcommerce import dates, reads
 from logs.models import Outcome
 from mappings.derived import with_derived_fields
-from sync.pipeline import extract
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
 from sync.pipeline.prepare import Prepared, prepare
 from sync.pipeline.record import RecordOutcome, outcome_of
@@ -43,7 +42,7 @@ class Importer:
     def run(self, records: list[dict]) -> list[RecordOutcome]:
         records = [with_derived_fields(self.source, self.derive(r)) for r in records]
         if self.ctx.uses_metafields(self.setting):
-            extract.attach_metafields(self.ctx.bc, self.source, records)
+            reads.attach_metafields(self.ctx.bc, self.source, records)
         passed, outcomes = [], []
         for record in records:
             if self.ctx.passes(self.setting, record):

@@ -3,9 +3,9 @@
 from itertools import chain
 
 from integrations import errors
+from integrations.bigcommerce import reads
 from mappings.models import SourceObject
 from sync import identity
-from sync.pipeline import extract
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.prepare import prepare
 
@@ -24,16 +24,16 @@ class CategoryImporter(Importer):
     def pages(self, since):
         # One list: a child on page 3 may name a parent on page 1. Categories have no date
         # filter, so every import reads them all (webhooks carry the changes in between).
-        yield list(chain.from_iterable(extract.category_pages(self.ctx.bc, on_total=self.on_total)))
+        yield list(chain.from_iterable(reads.category_pages(self.ctx.bc, on_total=self.on_total)))
 
     def fetch(self, ids):
-        found = {c["category_id"]: c for c in extract.categories_by_id(self.ctx.bc, ids)}
+        found = {c["category_id"]: c for c in reads.categories_by_id(self.ctx.bc, ids)}
         for _ in range(MAX_DEPTH):  # parents never imported come first
             missing = self._unlinked_parents(found)
             if not missing:
                 break
             found.update(
-                {c["category_id"]: c for c in extract.categories_by_id(self.ctx.bc, missing)}
+                {c["category_id"]: c for c in reads.categories_by_id(self.ctx.bc, missing)}
             )
         return list(found.values())
 
@@ -115,10 +115,10 @@ class ProductImporter(Importer):
             self.key_kind = ""
 
     def pages(self, since):
-        return extract.product_pages(self.ctx.bc, since, self.on_total)
+        return reads.product_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
-        return extract.products_by_id(self.ctx.bc, ids)
+        return reads.products_by_id(self.ctx.bc, ids)
 
     def targets(self):
         return ["Product2", "PricebookEntry"]

@@ -12,12 +12,11 @@ from collections import defaultdict
 from django.core.cache import cache
 
 from integrations import errors
-from integrations.bigcommerce import dates
+from integrations.bigcommerce import dates, reads
 from logs.models import Outcome
 from mappings.models import OrderTarget, SourceObject
 from sync import identity
 from sync.models import SyncRun
-from sync.pipeline import extract
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.importers.people import CustomerImporter, GuestImporter, guest_id, guests_of
@@ -92,7 +91,7 @@ class Parents:
         variants = importer.source_type == "variant"
         unit_of = {}
         for order in orders:
-            for item in extract.line_items(order):
+            for item in reads.line_items(order):
                 unit = item.get("variant_id") if variants else item.get("product_id")
                 if unit:
                     unit_of[str(unit)] = str(item["product_id"])
@@ -128,13 +127,13 @@ class OrderImporter(Importer):
     source = source_type = SourceObject.ORDER
 
     def pages(self, since):
-        return extract.order_pages(self.ctx.bc, since)
+        return reads.order_pages(self.ctx.bc, since)
 
     def fetch(self, ids):
-        return extract.orders_by_id(self.ctx.bc, ids)
+        return reads.orders_by_id(self.ctx.bc, ids)
 
     def derive(self, record):
-        return {**record, "line_items": extract.line_items(record)}
+        return {**record, "line_items": reads.line_items(record)}
 
     def run(self, records):
         self._hand_over(records)
@@ -381,10 +380,10 @@ class RefundImporter(Importer):
     main_object = "Case"
 
     def pages(self, since):
-        return extract.refund_pages(self.ctx.bc, since, self.on_total)
+        return reads.refund_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
-        return extract.refunds_by_id(self.ctx.bc, ids)
+        return reads.refunds_by_id(self.ctx.bc, ids)
 
     def modified_at(self, record):
         return dates.parse(record.get("created"))
@@ -421,7 +420,7 @@ class RefundImporter(Importer):
                 orders.update({int(k): o for k, o in bucket.items() if int(k) in ids})
         missing = ids - set(orders)
         if missing:
-            orders.update({o["id"]: o for o in extract.orders_by_id(self.ctx.bc, missing)})
+            orders.update({o["id"]: o for o in reads.orders_by_id(self.ctx.bc, missing)})
         return orders
 
 

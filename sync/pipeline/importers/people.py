@@ -1,7 +1,7 @@
 """Customers and guests → Account + Contact (the Contact under its Account)."""
 
+from integrations.bigcommerce import reads
 from mappings.models import SourceObject
-from sync.pipeline import extract
 from sync.pipeline.importers.base import Importer
 
 
@@ -17,10 +17,10 @@ class CustomerImporter(Importer):
     main_object = "Contact"
 
     def pages(self, since):
-        return extract.customer_pages(self.ctx.bc, since, self.on_total)
+        return reads.customer_pages(self.ctx.bc, since, self.on_total)
 
     def fetch(self, ids):
-        return extract.customers_by_id(self.ctx.bc, ids)
+        return reads.customers_by_id(self.ctx.bc, ids)
 
     def derive(self, record):
         group_id = record.get("customer_group_id")
@@ -43,17 +43,17 @@ class GuestImporter(Importer):
     main_object = "Contact"
 
     def pages(self, since):
-        for page in extract.order_pages(self.ctx.bc, since, customer_id=0):
+        for page in reads.order_pages(self.ctx.bc, since, customer_id=0):
             yield guests_of(page)
 
     def fetch(self, ids):
         """Guests by their id (`email:<address>` or `order:<id>`): from their latest order."""
         kinds = [str(i).split(":", 1) for i in ids]
         order_ids = [value for kind, value in kinds if kind == "order"]
-        orders = extract.orders_by_id(self.ctx.bc, order_ids) if order_ids else []
+        orders = reads.orders_by_id(self.ctx.bc, order_ids) if order_ids else []
         for kind, value in kinds:
             if kind == "email":
-                orders += extract.latest_guest_order(self.ctx.bc, value)
+                orders += reads.latest_guest_order(self.ctx.bc, value)
         return guests_of(orders)
 
     def source_id(self, record):

@@ -1,4 +1,4 @@
-"""The extract stage: BigCommerce records in pages at the largest size, with what mappings need.
+"""BigCommerce records as the connector reads them: pages of the largest size, with includes.
 
 A v3 read reports the collection's total from its first answer (`on_total`), which is a run's
 expected count; v2 orders have no total, so their runs show progress without one.
