@@ -3,7 +3,7 @@ record by its BigCommerce id. The console, the REST API and the webhooks all cal
 
 from logs.models import SyncLogEntry
 from sync.models import SyncRun
-from sync.pipeline.record import failed_records
+from sync.run_log import failed_records
 from sync.runs import RunRefused, start_run, start_runs
 
 

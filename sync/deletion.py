@@ -6,10 +6,9 @@ from integrations.recording import recording
 from integrations.salesforce.client import SalesforceClient
 from logs.models import Outcome
 from mappings.models import DeleteAction, ObjectSetting
-from sync import identity
+from sync import identity, run_log
 from sync.models import IdentityLink
-from sync.pipeline import record
-from sync.pipeline.record import RecordOutcome
+from sync.run_log import RecordOutcome
 
 MESSAGES = {
     DeleteAction.NOTHING: "Deleted in BigCommerce; the setting keeps the Salesforce record.",
@@ -34,7 +33,7 @@ def apply(store, source: str, source_ids: list[str]) -> int:
         failed = {o.source_id for o in outcomes.values() if o.error is not None}
         done = [link.pk for link in links if link.source_id not in failed]
         IdentityLink.objects.filter(pk__in=done).delete()
-    record.save(store, None, list(outcomes.values()), calls, shared=calls)
+    run_log.save(store, None, list(outcomes.values()), calls, shared=calls)
     return sum(o.error is None for o in outcomes.values())
 
 

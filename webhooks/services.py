@@ -30,7 +30,7 @@ from mappings.models import ObjectSetting
 from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
-from sync.pipeline.record import latest_rows
+from sync.run_log import latest_rows
 from webhooks.models import StoreInbox, WebhookEvent
 from webhooks.scopes import DELETE, SOURCES, UPSERT, BadRecordId, canonical_id, route_for
 

@@ -11,11 +11,11 @@ from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from logs.models import Outcome
 from mappings.services import problems_with_fresh_describes
+from sync import run_log
 from sync.models import SyncRun
-from sync.pipeline import record
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
-from sync.pipeline.record import RecordOutcome
+from sync.run_log import RecordOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
 
 def _completed(run) -> str:
     """Succeeded, or completed with failures when a record's latest row in the run failed."""
-    return SyncRun.Status.PARTIAL if record.failed_records(run) else SyncRun.Status.SUCCEEDED
+    return SyncRun.Status.PARTIAL if run_log.failed_records(run) else SyncRun.Status.SUCCEEDED
 
 
 class MappingProblems(Exception):
@@ -94,11 +94,11 @@ def _run_pages(run, ctx, importer, sleep):
             batch = next(batches, None)
         if batch is None:
             if reads:  # the answer that ended the read (an empty page) is the run's call too
-                record.save(run.store, run, [], reads)
+                run_log.save(run.store, run, [], reads)
             return watermark
         _check_still_wanted(run)
         outcomes, calls = _import_batch(importer, batch, sleep)
-        record.save(run.store, run, outcomes, reads + calls, shared=reads)
+        run_log.save(run.store, run, outcomes, reads + calls, shared=reads)
         if any(o.error is not None and o.error.code in SCHEMA_ERRORS for o in outcomes):
             ctx.sf.forget_schema()  # a field went away in Salesforce: the next run sees it
         watermark = _later(watermark, outcomes, run.source)
@@ -157,7 +157,7 @@ def _chosen_records(run, importer):
             found = importer.fetch(chunk)
         missing = set(chunk) - {importer.source_id(r) for r in found}
         gone = [_gone(run.source, source_id) for source_id in sorted(missing)]
-        record.save(run.store, run, gone, calls, shared=calls)  # counts the calls that read it
+        run_log.save(run.store, run, gone, calls, shared=calls)  # counts the calls that read it
         yield found
 
 

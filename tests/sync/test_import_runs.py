@@ -15,8 +15,8 @@ from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from stores.models import Store
 from sync.models import SyncRun
-from sync.pipeline.record import failed_records
 from sync.pipeline.runner import last_watermark
+from sync.run_log import failed_records
 from sync.runs import start_run
 from tests.sync.conftest import external_ids, import_now, salesforce
 

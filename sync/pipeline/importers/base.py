@@ -8,7 +8,7 @@ from logs.models import Outcome
 from mappings.derived import with_derived_fields
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
 from sync.pipeline.prepare import Prepared, prepare
-from sync.pipeline.record import RecordOutcome, outcome_of
+from sync.run_log import RecordOutcome, outcome_of
 
 # (sObject, the lookups of a unit given its writes so far)
 Step = tuple[str, Callable[[Prepared, dict], dict] | None]

@@ -1,5 +1,5 @@
-"""The record stage: one log row per record and attempt, the run's counters, and which
-records of a run failed."""
+"""A run's log: one row per record and attempt, the run's counters, and which records of a
+run failed. Every log row is written here."""
 
 from collections import Counter
 from dataclasses import dataclass, field
