@@ -22,4 +22,5 @@ test: bootstrap lint
 lint:
 	@python -m ruff check .
 	@python -m ruff format --check .
+	@lint-imports --no-cache
 	@DEBUG=true python manage.py makemigrations --check --dry-run
