@@ -1,25 +1,14 @@
 """A run's log: one row per record and attempt, the run's counters, and which records of a
 run failed. Every log row is written here."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from django.db.models import F
 
 from integrations import errors
 from logs.models import Outcome, SyncLogEntry
 from mappings.models import SourceObject
+from sync import run_state
 from sync.models import SyncRun
-
-COUNTERS = {
-    Outcome.CREATED: "created",
-    Outcome.UPDATED: "updated",
-    Outcome.UNCHANGED: "unchanged",
-    Outcome.SKIPPED: "skipped",
-    Outcome.FAILED: "failed",
-    Outcome.DELETED: "updated",
-}
 
 
 @dataclass
@@ -104,7 +93,7 @@ def save(store, run: SyncRun | None, outcomes: list[RecordOutcome], calls, share
     SyncLogEntry.objects.bulk_create([e for e in entries if _key(e) not in earlier])
     _fold_into_earlier_rows(earlier, [e for e in entries if _key(e) in earlier])
     if run is not None:
-        _count(run, outcomes, calls)
+        run_state.count(run, outcomes, calls)
 
 
 def _key(entry: SyncLogEntry) -> tuple[str, str]:
@@ -200,20 +189,6 @@ def _summary(call) -> dict:
     data.pop("request_body", None)
     data.pop("response_body", None)
     return data
-
-
-def _count(run: SyncRun, outcomes, calls) -> None:
-    """Counters count the run's own object; records imported first (an order's customer) are
-    logged under the run but not counted."""
-    own = [outcome for outcome in outcomes if outcome.source == run.source]
-    counts = Counter(COUNTERS[outcome.outcome] for outcome in own)
-    counts["seen"] = len(own)
-    systems = Counter(call.system.lower() for call in calls)
-    counts["bigcommerce_calls"] = systems["bigcommerce"]
-    counts["salesforce_calls"] = systems["salesforce"]
-    changes = {name: F(name) + n for name, n in counts.items() if n}
-    if changes:
-        SyncRun.objects.filter(pk=run.pk).update(**changes)
 
 
 def latest_rows(run: SyncRun, **narrowed) -> dict[tuple[str, str], dict]:

@@ -15,7 +15,8 @@ from mappings.defaults import apply_default_template
 from mappings.models import SourceObject
 from sync import deletion, liveness
 from sync.models import SyncRun
-from sync.pipeline.runner import BATCH_KINDS, execute
+from sync.pipeline.runner import execute
+from sync.run_state import BATCH_KINDS
 
 ACTIVE = (SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
 

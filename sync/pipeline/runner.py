@@ -4,28 +4,23 @@ import logging
 import time
 from functools import partial
 
-from django.utils import timezone
-
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from logs.models import Outcome
 from mappings.services import problems_with_fresh_describes
-from sync import run_log
+from sync import run_log, run_state
 from sync.models import SyncRun
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
 from sync.run_log import RecordOutcome
+from sync.run_state import BATCH_KINDS, COMPLETED
 
 logger = logging.getLogger(__name__)
 
-BATCH_KINDS = (SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL)
 PAGE = 250
 BATCH = 1000  # records per pipeline pass: the memory bound of a run
 RETRY_ROUNDS = 3  # passes over a page's records that failed for a passing reason
-# A run that completed moves the watermark on, with failures too: its failed records are in
-# the log, and "Re-sync failed records" repairs them.
-COMPLETED = (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL)
 # Salesforce's answers when a field or object the cached describes promised is not there.
 SCHEMA_ERRORS = {"INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_TYPE"}
 
@@ -41,7 +36,9 @@ class TakenOver(Exception):
 def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> SyncRun:
     """Run a claimed (running) run to its end; the run row says how it went."""
     if not run.store.is_active:
-        _finish(run, SyncRun.Status.CANCELLED, error="The store is paused; nothing was imported.")
+        run_state.finish(
+            run, SyncRun.Status.CANCELLED, error="The store is paused; nothing was imported."
+        )
         run.refresh_from_db()
         return run
     try:
@@ -50,7 +47,7 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         _check_mappings(ctx, importer)
         watermark = _run_pages(run, ctx, importer, sleep)
     except Cancelled:
-        _finish(run, SyncRun.Status.CANCELLED)
+        run_state.finish(run, SyncRun.Status.CANCELLED)
     except TakenOver:
         logger.warning("Run %s was taken over by another worker; this one stops", run.pk)
         return run
@@ -58,13 +55,13 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         logger.warning("Run %s failed: %s", run.pk, exc)
         if ctx is not None and getattr(exc, "code", "") in SCHEMA_ERRORS:
             ctx.sf.forget_schema()
-        _finish(run, SyncRun.Status.FAILED, error=str(exc))
+        run_state.finish(run, SyncRun.Status.FAILED, error=str(exc))
     except Exception as exc:
         logger.exception("Run %s failed", run.pk)
-        _finish(run, SyncRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        run_state.finish(run, SyncRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
     else:
-        _finish(run, _completed(run), watermark=watermark)
+        run_state.finish(run, _completed(run), watermark=watermark)
     run.refresh_from_db()
     return run
 
@@ -102,8 +99,7 @@ def _run_pages(run, ctx, importer, sleep):
         if any(o.error is not None and o.error.code in SCHEMA_ERRORS for o in outcomes):
             ctx.sf.forget_schema()  # a field went away in Salesforce: the next run sees it
         watermark = _later(watermark, outcomes, run.source)
-        if watermark is not None and run.kind in BATCH_KINDS:
-            SyncRun.objects.filter(pk=run.pk).update(checkpoint=watermark)
+        run_state.save_checkpoint(run, watermark)
 
 
 def _check_still_wanted(run) -> None:
@@ -137,20 +133,16 @@ def _pages(run, importer):
     since = run.watermark_from
     if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
         since = last_watermark(run.store, run.source)
-    SyncRun.objects.filter(pk=run.pk).update(watermark_from=since)
+    run_state.reads_from(run, since)
     # The expected count comes with the first page where the API gives one (v3), not from a
     # call of its own; v2 orders have none, and their runs show progress without it.
-    importer.on_total = partial(_expect, run)
+    importer.on_total = partial(run_state.expect, run)
     yield from importer.pages(since)
-
-
-def _expect(run, total: int) -> None:
-    SyncRun.objects.filter(pk=run.pk).update(expected=total)
 
 
 def _chosen_records(run, importer):
     ids = list(dict.fromkeys(run.source_ids))
-    SyncRun.objects.filter(pk=run.pk).update(expected=len(ids))
+    run_state.expect(run, len(ids))
     for start in range(0, len(ids), PAGE):
         chunk = ids[start : start + PAGE]
         with recording() as calls:
@@ -207,16 +199,6 @@ def _later(watermark, outcomes, source):
     if latest is None:
         return watermark
     return latest if watermark is None or latest > watermark else watermark
-
-
-def _finish(run, status, *, error="", watermark=None) -> None:
-    changes = {"status": status, "finished_at": timezone.now(), "error": error}
-    if status in COMPLETED and run.kind in BATCH_KINDS:
-        changes["watermark_to"] = watermark
-    mine = SyncRun.objects.filter(pk=run.pk)
-    if run.owner:  # a run taken over in between is the new owner's to finish
-        mine = mine.filter(owner=run.owner)
-    mine.update(**changes)
 
 
 def last_watermark(store, source):

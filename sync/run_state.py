@@ -1,0 +1,68 @@
+"""A running run's row: its expected count, counters, checkpoint and end. The pipeline writes
+a run's progress only through here; who owns a running run (claim, heartbeat, take-over) is
+`sync/liveness.py`'s."""
+
+from collections import Counter
+
+from django.db.models import F
+from django.utils import timezone
+
+from logs.models import Outcome
+from sync.models import SyncRun
+
+BATCH_KINDS = (SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL)
+# A run that completed moves the watermark on, with failures too: its failed records are in
+# the log, and "Re-sync failed records" repairs them.
+COMPLETED = (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL)
+
+COUNTERS = {
+    Outcome.CREATED: "created",
+    Outcome.UPDATED: "updated",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.SKIPPED: "skipped",
+    Outcome.FAILED: "failed",
+    Outcome.DELETED: "updated",
+}
+
+
+def reads_from(run: SyncRun, since) -> None:
+    """Where a batch run reads from, shown on its page and kept for a take-over."""
+    _row(run).update(watermark_from=since)
+
+
+def expect(run: SyncRun, total: int) -> None:
+    _row(run).update(expected=total)
+
+
+def count(run: SyncRun, outcomes, calls) -> None:
+    """Counters count the run's own object; records imported first (an order's customer) are
+    logged under the run but not counted."""
+    own = [outcome for outcome in outcomes if outcome.source == run.source]
+    counts = Counter(COUNTERS[outcome.outcome] for outcome in own)
+    counts["seen"] = len(own)
+    systems = Counter(call.system.lower() for call in calls)
+    counts["bigcommerce_calls"] = systems["bigcommerce"]
+    counts["salesforce_calls"] = systems["salesforce"]
+    changes = {name: F(name) + n for name, n in counts.items() if n}
+    if changes:
+        _row(run).update(**changes)
+
+
+def save_checkpoint(run: SyncRun, watermark) -> None:
+    """The watermark of what a batch run has written, where a take-over resumes."""
+    if watermark is not None and run.kind in BATCH_KINDS:
+        _row(run).update(checkpoint=watermark)
+
+
+def finish(run: SyncRun, status: str, *, error: str = "", watermark=None) -> None:
+    changes = {"status": status, "finished_at": timezone.now(), "error": error}
+    if status in COMPLETED and run.kind in BATCH_KINDS:
+        changes["watermark_to"] = watermark
+    mine = _row(run)
+    if run.owner:  # a run taken over in between is the new owner's to finish
+        mine = mine.filter(owner=run.owner)
+    mine.update(**changes)
+
+
+def _row(run: SyncRun):
+    return SyncRun.objects.filter(pk=run.pk)
