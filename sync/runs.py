@@ -101,15 +101,7 @@ def _start_chain(
     try:
         with transaction.atomic():
             started = [
-                SyncRun.objects.create(
-                    store=store,
-                    source=source,
-                    kind=kind,
-                    trigger=trigger,
-                    requested_by=user if user is not None and user.is_authenticated else None,
-                    source_ids=[str(i) for i in ids or []],
-                    watermark_from=since,
-                )
+                _new_run(store, source, kind, trigger=trigger, user=user, ids=ids, since=since)
                 for source, ids in batches
             ]
             for run, then in pairwise(started):
@@ -159,22 +151,22 @@ def _queue_next(run: SyncRun) -> None:
 
 
 def import_records(store, source: str, source_ids, *, trigger: str = "webhook") -> SyncRun:
-    """Import these records now, in this process, as one run of kind "records"."""
-    now = timezone.now()
-    run = SyncRun.objects.create(
+    """Import these records now, in this process: a run of kind "records", executed as every
+    run is (`execute_run`), only without the queue."""
+    run = _new_run(store, source, SyncRun.Kind.RECORDS, trigger=trigger, ids=source_ids)
+    return execute_run(run.pk)
+
+
+def _new_run(store, source, kind, *, trigger, user=None, ids=None, since=None) -> SyncRun:
+    return SyncRun.objects.create(
         store=store,
         source=source,
-        kind=SyncRun.Kind.RECORDS,
+        kind=kind,
         trigger=trigger,
-        status=SyncRun.Status.RUNNING,
-        source_ids=[str(i) for i in source_ids],
-        started_at=now,
-        owner=liveness.new_owner(),
-        heartbeat_at=now,
+        requested_by=user if user is not None and user.is_authenticated else None,
+        source_ids=[str(i) for i in ids or []],
+        watermark_from=since,
     )
-    with liveness.heartbeat(run):
-        execute(run)
-    return run
 
 
 def delete_records(store, source: str, source_ids) -> int:

@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 PAGE = 250
 BATCH = 1000  # records per pipeline pass: the memory bound of a run
-RETRY_ROUNDS = 3  # passes over a page's records that failed for a passing reason
+# A batch's records that failed for a passing reason get up to three more passes.
+BATCH_RETRIES = RetryPolicy(max_attempts=4)
 # Salesforce's answers when a field or object the cached describes promised is not there.
 SCHEMA_ERRORS = {"INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_TYPE"}
 
@@ -162,25 +163,27 @@ def _gone(source, source_id) -> RecordOutcome:
     )
 
 
-def _import_batch(importer, page, sleep):
+def _import_batch(importer, batch, sleep):
     """Import a batch; records that failed for a passing reason go again, with back-off.
 
     A record tried several times (an order, or the customer it needed first) ends with one
     outcome, its last, which keeps the errors of its earlier tries and all their calls."""
-    retry = RetryPolicy()
+    outcomes: dict = {}
+
+    def one_pass(records: list[dict]) -> list[dict]:
+        _by_record(outcomes, importer.run(records))
+        return [record for record in records if _may_pass(outcomes, importer, record)]
+
     with recording() as calls:
-        outcomes = _by_record({}, importer.run(page))
-        for attempt in range(1, RETRY_ROUNDS + 1):
-            again = {
-                o.source_id
-                for o in outcomes.values()
-                if o.retryable and o.source == importer.source
-            }
-            if not again:
-                break
-            sleep(retry.backoff(attempt))
-            _by_record(outcomes, importer.run([r for r in page if importer.source_id(r) in again]))
+        BATCH_RETRIES.repeat_while_pending(
+            one_pass, batch, what=f"{importer.source} batch", sleep=sleep
+        )
     return list(outcomes.values()), calls
+
+
+def _may_pass(outcomes: dict, importer, record: dict) -> bool:
+    outcome = outcomes.get((importer.source, importer.source_id(record)))
+    return outcome is not None and outcome.retryable
 
 
 def _by_record(outcomes: dict, tried: list[RecordOutcome]) -> dict:
