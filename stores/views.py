@@ -88,7 +88,7 @@ def member_change_role(request, store_id, membership_id):
     store, membership = _membership_for_admin(request, store_id, membership_id)
     form = ChangeRoleForm(request.POST)
     if form.is_valid():
-        _apply(
+        _change_membership(
             request,
             services.change_role,
             membership,
@@ -101,7 +101,7 @@ def member_change_role(request, store_id, membership_id):
 @require_POST
 def member_remove(request, store_id, membership_id):
     store, membership = _membership_for_admin(request, store_id, membership_id)
-    _apply(
+    _change_membership(
         request,
         services.remove_member,
         membership,
@@ -115,7 +115,7 @@ def _membership_for_admin(request, store_id, membership_id) -> tuple[Store, Memb
     return store, get_object_or_404(Membership, pk=membership_id, store=store)
 
 
-def _apply(request, action, *args, success):
+def _change_membership(request, action, *args, success):
     try:
         action(*args)
     except services.MembershipError as exc:

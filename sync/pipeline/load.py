@@ -133,22 +133,22 @@ def _upsert(ctx, sobject, ext_field, writes) -> None:
     _update(ctx, sobject, [w for w in writes if w.matched], claim=ext_field)
     rest = [w for w in writes if not w.matched]
     rows = [{**w.values, **w.create_only, ext_field: w.key} for w in rest]
-    _apply(rest, ctx.sf.upsert_many(sobject, ext_field, rows) if rows else [])
+    _take_results(rest, ctx.sf.upsert_many(sobject, ext_field, rows) if rows else [])
 
 
 def _update(ctx, sobject, writes, *, claim: str = "") -> None:
     rows = [{**w.values, **({claim: w.key} if claim else {}), "Id": w.target_id} for w in writes]
-    _apply(writes, ctx.sf.update_many(sobject, rows) if rows else [], keep_id=True)
+    _take_results(writes, ctx.sf.update_many(sobject, rows) if rows else [], keep_id=True)
 
 
 def _create(ctx, sobject, writes) -> None:
     rows = [{**w.values, **w.create_only} for w in writes]
-    _apply(writes, ctx.sf.create_many(sobject, rows) if rows else [])
+    _take_results(writes, ctx.sf.create_many(sobject, rows) if rows else [])
     for w in writes:
         w.created = w.ok
 
 
-def _apply(writes, results, keep_id: bool = False) -> None:
+def _take_results(writes, results, keep_id: bool = False) -> None:
     for w, result in zip(writes, results, strict=True):
         if result.error is not None:
             w.error = result.error
