@@ -1,7 +1,8 @@
-"""The import pipeline: BigCommerce records into Salesforce records.
+"""The sync pipeline: records of one system into another, driven by `runner.py`.
 
+A run drives a pipe (`pipe.py`): its source side reads pages, its target side checks the
+mappings and writes batches. Imports are pipes from BigCommerce to Salesforce (`importers/`):
 extract (integrations/bigcommerce/reads.py) → filter and transform (prepare.py) → match and
-load (load.py, matching.py) → log (sync/run_log.py). The importers (importers/) put the stages
-together per source object, in Salesforce's dependency order; sync/runs.py drives them page by
-page.
+load (load.py, matching.py). The runner writes each batch's log rows (sync/run_log.py) and the
+run's progress (sync/run_state.py).
 """

@@ -1,4 +1,5 @@
-"""Drive one run through the pipeline: page by page, with retries, progress and the watermark."""
+"""Drive one run through its pipe (`pipe.py`): page by page in batches, with retries, the log,
+progress, the checkpoint and the watermark. The same driver serves every direction."""
 
 import logging
 import time
@@ -8,11 +9,11 @@ from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from logs.models import Outcome
-from mappings.services import problems_with_fresh_describes
 from sync import run_log, run_state
 from sync.models import SyncRun
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
+from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.run_log import RecordOutcome
 from sync.run_state import BATCH_KINDS, COMPLETED
 
@@ -44,9 +45,9 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         return run
     try:
         ctx = ctx or Context(run.store, run)
-        importer = importer_for(ctx, run.source)
-        _check_mappings(ctx, importer)
-        watermark = _run_pages(run, ctx, importer, sleep)
+        pipe = importer_for(ctx, run.source)
+        pipe.check_target()
+        watermark = _run_pages(run, ctx, pipe, sleep)
     except Cancelled:
         run_state.finish(run, SyncRun.Status.CANCELLED)
     except TakenOver:
@@ -72,21 +73,9 @@ def _completed(run) -> str:
     return SyncRun.Status.PARTIAL if run_log.failed_records(run) else SyncRun.Status.SUCCEEDED
 
 
-class MappingProblems(Exception):
-    pass
-
-
-def _check_mappings(ctx, importer) -> None:
-    """Mappings that do not fit the org stop the run before any record is written."""
-    problems = problems_with_fresh_describes([importer.setting], ctx.sf)[importer.setting.source]
-    if problems:
-        listed = "; ".join(problem.message for problem in problems)
-        raise MappingProblems(f"The mappings do not fit the org: {listed}")
-
-
-def _run_pages(run, ctx, importer, sleep):
+def _run_pages(run, ctx, pipe: Pipe, sleep):
     watermark = run.checkpoint or run.watermark_from
-    batches = _batches(_pages(run, importer))
+    batches = _batches(_pages(run, pipe))
     while True:
         with recording() as reads:  # the calls that read a batch belong to its records
             batch = next(batches, None)
@@ -95,7 +84,7 @@ def _run_pages(run, ctx, importer, sleep):
                 run_log.save(run.store, run, [], reads)
             return watermark
         _check_still_wanted(run)
-        outcomes, calls = _import_batch(importer, batch, sleep)
+        outcomes, calls = _write_batch(pipe, batch, sleep)
         run_log.save(run.store, run, outcomes, reads + calls, shared=reads)
         if any(o.error is not None and o.error.code in SCHEMA_ERRORS for o in outcomes):
             ctx.sf.forget_schema()  # a field went away in Salesforce: the next run sees it
@@ -124,12 +113,12 @@ def _batches(pages):
         yield batch
 
 
-def _pages(run, importer):
+def _pages(run, pipe: Pipe):
     if run.kind not in BATCH_KINDS:
-        yield from _chosen_records(run, importer)
+        yield from _chosen_records(run, pipe)
         return
     if run.checkpoint is not None:  # taken over: resume after the last batch written
-        yield from importer.pages(run.checkpoint)
+        yield from pipe.pages(run.checkpoint)
         return
     since = run.watermark_from
     if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
@@ -137,18 +126,18 @@ def _pages(run, importer):
     run_state.reads_from(run, since)
     # The expected count comes with the first page where the API gives one (v3), not from a
     # call of its own; v2 orders have none, and their runs show progress without it.
-    importer.on_total = partial(run_state.expect, run)
-    yield from importer.pages(since)
+    pipe.on_total = partial(run_state.expect, run)
+    yield from pipe.pages(since)
 
 
-def _chosen_records(run, importer):
+def _chosen_records(run, pipe: Pipe):
     ids = list(dict.fromkeys(run.source_ids))
     run_state.expect(run, len(ids))
     for start in range(0, len(ids), PAGE):
         chunk = ids[start : start + PAGE]
         with recording() as calls:
-            found = importer.fetch(chunk)
-        missing = set(chunk) - {importer.source_id(r) for r in found}
+            found = pipe.fetch(chunk)
+        missing = set(chunk) - {pipe.source_id(r) for r in found}
         gone = [_gone(run.source, source_id) for source_id in sorted(missing)]
         run_log.save(run.store, run, gone, calls, shared=calls)  # counts the calls that read it
         yield found
@@ -163,7 +152,7 @@ def _gone(source, source_id) -> RecordOutcome:
     )
 
 
-def _import_batch(importer, batch, sleep):
+def _write_batch(pipe: Pipe, batch, sleep):
     """Import a batch; records that failed for a passing reason go again, with back-off.
 
     A record tried several times (an order, or the customer it needed first) ends with one
@@ -171,18 +160,18 @@ def _import_batch(importer, batch, sleep):
     outcomes: dict = {}
 
     def one_pass(records: list[dict]) -> list[dict]:
-        _by_record(outcomes, importer.run(records))
-        return [record for record in records if _may_pass(outcomes, importer, record)]
+        _by_record(outcomes, pipe.run(records))
+        return [record for record in records if _may_pass(outcomes, pipe, record)]
 
     with recording() as calls:
         BATCH_RETRIES.repeat_while_pending(
-            one_pass, batch, what=f"{importer.source} batch", sleep=sleep
+            one_pass, batch, what=f"{pipe.source} batch", sleep=sleep
         )
     return list(outcomes.values()), calls
 
 
-def _may_pass(outcomes: dict, importer, record: dict) -> bool:
-    outcome = outcomes.get((importer.source, importer.source_id(record)))
+def _may_pass(outcomes: dict, pipe: Pipe, record: dict) -> bool:
+    outcome = outcomes.get((pipe.source, pipe.source_id(record)))
     return outcome is not None and outcome.retryable
 
 

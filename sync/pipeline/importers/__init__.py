@@ -1,6 +1,7 @@
-"""One importer per source object."""
+"""One importer per source object: the pipes from BigCommerce to Salesforce."""
 
 from mappings.models import SourceObject
+from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import CategoryImporter, ProductImporter
 from sync.pipeline.importers.orders import OrderImporter, RefundImporter
 from sync.pipeline.importers.people import CustomerImporter, GuestImporter
@@ -15,5 +16,5 @@ IMPORTERS = {
 }
 
 
-def importer_for(ctx, source: str):
+def importer_for(ctx, source: str) -> Importer:
     return IMPORTERS[source](ctx)

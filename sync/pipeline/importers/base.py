@@ -6,7 +6,9 @@ from datetime import datetime
 from integrations.bigcommerce import dates, reads
 from logs.models import Outcome
 from mappings.derived import with_derived_fields
+from mappings.services import problems_with_fresh_describes
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
+from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.pipeline.prepare import Prepared, prepare
 from sync.run_log import RecordOutcome, outcome_of
 
@@ -14,12 +16,13 @@ from sync.run_log import RecordOutcome, outcome_of
 Step = tuple[str, Callable[[Prepared, dict], dict] | None]
 
 
-class Importer:
+class Importer(Pipe):
+    """A pipe from a BigCommerce object to the Salesforce objects its mappings fill."""
+
     source: str
     source_type: str  # the identity map's type of the units written
     key_kind = ""  # the external ID's kind prefix, for records sharing an sObject
     main_object = ""  # the sObject a log row names; the last one written if empty
-    on_total = None  # called with the record count a batch read learns from its first page
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -39,6 +42,14 @@ class Importer:
         return dates.parse(record.get("date_modified"))
 
     # --- filter, transform, match, load -----------------------------------------------------------
+    def check_target(self) -> None:
+        """Mappings that do not fit the org stop the run before any record is written; the
+        org's describes are read afresh first where the cached ones show problems."""
+        found = problems_with_fresh_describes([self.setting], self.ctx.sf)[self.source]
+        if found:
+            listed = "; ".join(problem.message for problem in found)
+            raise MappingProblems(f"The mappings do not fit the org: {listed}")
+
     def run(self, records: list[dict]) -> list[RecordOutcome]:
         records = [with_derived_fields(self.source, self.derive(r)) for r in records]
         if self.ctx.uses_metafields(self.setting):
