@@ -8,9 +8,8 @@ from datetime import datetime
 from django.db.models import F
 
 from integrations import errors
-from logs.models import Outcome, SyncLogEntry
 from mappings.models import SourceObject
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 
 COUNTERS = {
     Outcome.CREATED: "created",

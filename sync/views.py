@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from connector.paging import keyset_page
-from logs.models import SyncLogEntry
 from logs.resync import resync_failed, resync_record
 from mappings.models import SourceObject
 from stores import access
@@ -27,7 +26,7 @@ from sync.forms import (
     RecordImportForm,
     ScheduleForm,
 )
-from sync.models import ImportSchedule, SyncRun
+from sync.models import ImportSchedule, SyncLogEntry, SyncRun
 from sync.presentation import start_and_show
 from sync.queries import operated_store_ids
 from sync.runs import ACTIVE, cancel_run, start_everything, start_run

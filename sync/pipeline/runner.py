@@ -9,10 +9,9 @@ from django.utils import timezone
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
-from logs.models import Outcome
 from mappings.services import problems_with_fresh_describes
 from sync import run_log
-from sync.models import SyncRun
+from sync.models import Outcome, SyncRun
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
 from sync.run_log import RecordOutcome

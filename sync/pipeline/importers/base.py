@@ -4,8 +4,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from integrations.bigcommerce import dates, reads
-from logs.models import Outcome
 from mappings.derived import with_derived_fields
+from sync.models import Outcome
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
 from sync.pipeline.prepare import Prepared, prepare
 from sync.run_log import RecordOutcome, outcome_of
