@@ -1,16 +1,16 @@
 from celery import shared_task
 
-from sync import liveness, runs, services
+from sync import heartbeats, liveness, runs
 
 
 @shared_task
 def send_heartbeats():
-    services.request_heartbeats(source="beat")
+    heartbeats.request_heartbeats(source="beat")
 
 
 @shared_task
 def record_heartbeat(queue, sent_at, source):
-    services.record_heartbeat(queue, sent_at, source)
+    heartbeats.record_heartbeat(queue, sent_at, source)
 
 
 @shared_task
