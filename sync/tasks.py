@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from sync import heartbeats, liveness, runs
+from sync import heartbeats, liveness, runs, schedules
 
 
 @shared_task
@@ -25,6 +25,4 @@ def take_over_stale_runs():
 
 @shared_task
 def run_scheduled_import(schedule_id):
-    from sync import schedules
-
     schedules.run_scheduled_import(schedule_id)
