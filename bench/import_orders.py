@@ -146,8 +146,7 @@ def import_in_this_process(store_id: int) -> None:
 
     django.setup()
     from integrations.recording import recording
-    from logs.models import SyncLogEntry
-    from sync.models import SyncRun
+    from sync.models import SyncLogEntry, SyncRun
     from sync.pipeline.runner import execute
 
     runs = []

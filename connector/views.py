@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from stores import access
-from sync import services as sync_services
+from sync import heartbeats
 
 
 def dashboard(request):
@@ -16,7 +16,7 @@ def dashboard(request):
         {
             "stores": stores,
             "orgs": access.visible_orgs(request.user),
-            "queues": sync_services.queue_health(),
+            "queues": heartbeats.queue_health(),
             "can_check_workers": access.can_check_workers(request.user),
             "can_add_stores": access.can_add_stores(request.user),
         },
@@ -29,7 +29,7 @@ def settings_page(request):
         "settings.html",
         {
             "orgs": access.visible_orgs(request.user).prefetch_related("stores"),
-            "queues": sync_services.queue_health(),
+            "queues": heartbeats.queue_health(),
             "can_check_workers": access.can_check_workers(request.user),
             "can_add_orgs": access.can_add_orgs(request.user),
         },
@@ -40,7 +40,7 @@ def settings_page(request):
 def check_workers(request):
     if not access.can_check_workers(request.user):
         raise PermissionDenied("Checking the workers needs the operator role on a store, or staff.")
-    sync_services.request_heartbeats(source="console")
+    heartbeats.request_heartbeats(source="console")
     messages.info(request, "Every queue was sent a heartbeat task: reload in a few seconds.")
     return redirect(request.POST.get("next") or "settings")
 

@@ -1,9 +1,9 @@
 from django import forms
 
-from logs.models import Outcome, SyncLogEntry
 from mappings.models import SourceObject
 from stores import access
 from sync.forms import VisibleStoresFilterForm
+from sync.models import Outcome, SyncLogEntry
 
 
 class LogFilterForm(VisibleStoresFilterForm):

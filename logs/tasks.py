@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from logs import services
+from logs import retention
 
 
 @shared_task
 def purge_expired_log_entries():
-    services.purge_expired_entries()
+    retention.purge_expired_entries()

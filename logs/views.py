@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from connector.paging import keyset_page
 from logs.forms import LogFilterForm
-from logs.models import SyncLogEntry
-from logs.resync import resync_entry, resync_record
 from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
+from sync.models import SyncLogEntry
 from sync.presentation import start_and_show
+from sync.resync import resync_entry, resync_record
 
 
 def log_list(request):

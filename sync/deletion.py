@@ -4,10 +4,9 @@ the object's setting says. Each deleted record gets a log row."""
 from integrations import errors
 from integrations.recording import recording
 from integrations.salesforce.client import SalesforceClient
-from logs.models import Outcome
 from mappings.models import DeleteAction, ObjectSetting
 from sync import identity, run_log
-from sync.models import IdentityLink
+from sync.models import IdentityLink, Outcome
 from sync.run_log import RecordOutcome
 
 MESSAGES = {

@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from sync import enqueue
 from sync.models import SyncRun
 
 logger = logging.getLogger(__name__)
@@ -82,8 +83,6 @@ def cancel_if_dead(run: SyncRun) -> bool:
 
 def take_over_stale(now: datetime | None = None) -> list[int]:
     """Deal with every run whose worker stopped beating; the ids of the runs dealt with."""
-    from sync.tasks import run_import
-
     handled = []
     for run in SyncRun.objects.filter(_stale(now)).only("pk", "trigger", "cancel_requested"):
         if run.cancel_requested:
@@ -99,7 +98,7 @@ def take_over_stale(now: datetime | None = None) -> list[int]:
         else:
             ended = _requeue(run, now)
             if ended:
-                run_import.delay(run.pk)
+                enqueue.run_import(run.pk)
         if ended:
             handled.append(run.pk)
     return handled

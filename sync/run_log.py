@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from integrations import errors
-from logs.models import Outcome, SyncLogEntry
 from mappings.models import SourceObject
 from sync import run_state
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 
 
 @dataclass

@@ -7,8 +7,7 @@ from collections import Counter
 from django.db.models import F
 from django.utils import timezone
 
-from logs.models import Outcome
-from sync.models import SyncRun
+from sync.models import Outcome, SyncRun
 
 BATCH_KINDS = (SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL)
 # A run that completed moves the watermark on, with failures too: its failed records are in

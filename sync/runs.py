@@ -5,7 +5,6 @@ goes through these functions. A run is a row first and a task second: `start_run
 run and enqueues its task once the transaction commits, so the worker always finds the row.
 """
 
-from functools import partial
 from itertools import pairwise
 
 from django.db import IntegrityError, transaction
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from mappings.defaults import apply_default_template
 from mappings.models import SourceObject
-from sync import deletion, liveness
+from sync import deletion, enqueue, liveness
 from sync.models import SyncRun
 from sync.pipeline.runner import execute
 from sync.run_state import BATCH_KINDS
@@ -96,8 +95,6 @@ def _start_chain(
 ) -> list[SyncRun]:
     """Runs of (source, ids) in this order, each queueing the next when it ends; the first
     is queued once the transaction commits."""
-    from sync.tasks import run_import
-
     try:
         with transaction.atomic():
             started = [
@@ -109,7 +106,7 @@ def _start_chain(
                 run.save(update_fields=["next_run"])
     except IntegrityError:  # one_active_batch_run_per_object
         raise RunRefused("An import of these records is already queued or running.") from None
-    transaction.on_commit(partial(run_import.delay, started[0].pk))
+    enqueue.run_import_on_commit(started[0].pk)
     return started
 
 
@@ -143,11 +140,9 @@ def execute_run(run_id: int) -> SyncRun | None:
 
 
 def _queue_next(run: SyncRun) -> None:
-    from sync.tasks import run_import
-
     run.refresh_from_db(fields=["status", "next_run"])
     if run.next_run_id is not None and run.status not in ACTIVE:
-        run_import.delay(run.next_run_id)
+        enqueue.run_import(run.next_run_id)
 
 
 def import_records(store, source: str, source_ids, *, trigger: str = "webhook") -> SyncRun:

@@ -1,16 +1,16 @@
 from celery import shared_task
 
-from sync import liveness, runs, services
+from sync import heartbeats, liveness, runs, schedules
 
 
 @shared_task
 def send_heartbeats():
-    services.request_heartbeats(source="beat")
+    heartbeats.request_heartbeats(source="beat")
 
 
 @shared_task
 def record_heartbeat(queue, sent_at, source):
-    services.record_heartbeat(queue, sent_at, source)
+    heartbeats.record_heartbeat(queue, sent_at, source)
 
 
 @shared_task
@@ -25,6 +25,4 @@ def take_over_stale_runs():
 
 @shared_task
 def run_scheduled_import(schedule_id):
-    from sync import schedules
-
     schedules.run_scheduled_import(schedule_id)

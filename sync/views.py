@@ -1,6 +1,6 @@
 """Console pages of a store's sync: runs, the identity map, and scheduled imports.
 
-Views only check access, validate input and call sync.runs, logs.resync or sync.schedules.
+Views only check access, validate input and call sync.runs, sync.resync or sync.schedules.
 None of them calls BigCommerce or Salesforce: runs are queued for the worker.
 """
 
@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from connector.paging import keyset_page
-from logs.models import SyncLogEntry
-from logs.resync import resync_failed, resync_record
 from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
@@ -27,9 +25,10 @@ from sync.forms import (
     RecordImportForm,
     ScheduleForm,
 )
-from sync.models import ImportSchedule, SyncRun
+from sync.models import ImportSchedule, SyncLogEntry, SyncRun
 from sync.presentation import start_and_show
 from sync.queries import operated_store_ids
+from sync.resync import resync_failed, resync_record
 from sync.runs import ACTIVE, cancel_run, start_everything, start_run
 
 RUNS_PER_PAGE = 25

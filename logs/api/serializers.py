@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from logs.models import SyncLogEntry
+from sync.models import SyncLogEntry
 
 SUMMARY_FIELDS = [
     "id",

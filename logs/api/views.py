@@ -7,11 +7,11 @@ from rest_framework.pagination import CursorPagination
 
 from logs.api.serializers import LogEntrySerializer, LogEntrySummarySerializer
 from logs.forms import LogFilterForm
-from logs.models import SyncLogEntry
-from logs.resync import resync_entry
 from stores import access
 from stores.models import Role
 from sync.api.views import RunRefusedIsConflict, created
+from sync.models import SyncLogEntry
+from sync.resync import resync_entry
 
 
 class NewestFirst(CursorPagination):

@@ -5,7 +5,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from logs.resync import resync_failed, resync_record
 from stores import access
 from stores.models import Role
 from sync.api.serializers import (
@@ -15,6 +14,7 @@ from sync.api.serializers import (
     RunSerializer,
     StartRunSerializer,
 )
+from sync.resync import resync_failed, resync_record
 from sync.runs import ACTIVE, RunRefused, cancel_run, start_everything, start_run
 
 

@@ -8,9 +8,8 @@ from functools import partial
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
-from logs.models import Outcome
 from sync import run_log, run_state
-from sync.models import SyncRun
+from sync.models import Outcome, SyncRun
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
 from sync.pipeline.pipe import MappingProblems, Pipe

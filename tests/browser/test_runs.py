@@ -3,9 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from logs.models import Outcome, SyncLogEntry
 from stores.models import Role
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 from tests.browser.test_console import PASSWORD, go_to, log_in
 from tests.conftest import make_store, make_user
 

@@ -4,8 +4,7 @@ from html import unescape
 import pytest
 
 from integrations.recording import Call, mask_body
-from logs.models import Outcome, SyncLogEntry
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from logs.models import Outcome, SyncLogEntry
-from logs.services import purge_expired_entries
+from logs.retention import purge_expired_entries
+from sync.models import Outcome, SyncLogEntry
 
 pytestmark = pytest.mark.django_db
 

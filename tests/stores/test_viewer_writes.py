@@ -14,11 +14,10 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from logs.models import Outcome, SyncLogEntry
 from mappings.defaults import apply_default_template
 from mappings.models import FieldMapping
 from stores.models import Membership
-from sync.models import ImportSchedule, SyncRun
+from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
 from sync.schedules import save_schedule
 from webhooks.models import WebhookEvent
 

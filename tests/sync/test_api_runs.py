@@ -4,9 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from integrations.recording import mask_body
-from logs.models import Outcome, SyncLogEntry
 from sync import schedules
-from sync.models import ImportSchedule, SyncRun
+from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ delete actions, cancellation."""
 import pytest
 
 from integrations.salesforce.client import SalesforceClient
-from logs.models import Outcome, SyncLogEntry
 from mappings.models import (
     DeleteAction,
     FieldMapping,
@@ -13,7 +12,7 @@ from mappings.models import (
     ObjectSetting,
     RecordTypeMapping,
 )
-from sync.models import IdentityLink, SyncRun
+from sync.models import IdentityLink, Outcome, SyncLogEntry, SyncRun
 from sync.pipeline import runner
 from sync.runs import delete_records
 from tests.sync.conftest import bigcommerce, import_now, salesforce

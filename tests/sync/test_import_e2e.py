@@ -3,10 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from logs.models import Outcome, SyncLogEntry
 from mappings.models import FieldMapping, ObjectSetting, OrderTarget, SyncCondition
 from sandbox.bigcommerce.models import Order as SandboxOrder
-from sync.models import IdentityLink
+from sync.models import IdentityLink, Outcome, SyncLogEntry
 from tests.sync.conftest import bigcommerce, external_ids, import_now, salesforce
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,10 +7,9 @@ import pytest
 
 from integrations.bigcommerce import reads
 from integrations.retry import RetryPolicy
-from logs.models import Outcome, SyncLogEntry
 from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 from sync.pipeline import runner
 from tests.sync.conftest import bigcommerce, external_ids, import_now
 

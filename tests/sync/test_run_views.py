@@ -3,9 +3,8 @@ from unittest.mock import patch
 
 import pytest
 
-from logs.models import Outcome, SyncLogEntry
 from sync.identity import save_links
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 from sync.tasks import run_import
 from tests.conftest import make_org
 

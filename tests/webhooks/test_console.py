@@ -86,7 +86,7 @@ def test_a_viewer_may_not_replay(client_for, victor, hook_store):
 
 
 def test_the_event_page_shows_the_records_log_in_its_run(client_for, alice, hook_store):
-    from logs.models import SyncLogEntry
+    from sync.models import SyncLogEntry
 
     run = SyncRun.objects.create(store=hook_store, source="order", kind="records")
     event = add_event(hook_store, run=run)

@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 
 from integrations.errors import AuthError, TransientError
-from logs.models import Outcome, SyncLogEntry
 from sync import runs
-from sync.models import SyncRun
+from sync.models import Outcome, SyncLogEntry, SyncRun
 from tests.examples import bigcommerce_example
 from webhooks import services
 from webhooks.models import WebhookEvent

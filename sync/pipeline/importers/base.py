@@ -4,9 +4,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from integrations.bigcommerce import dates, reads
-from logs.models import Outcome
 from mappings.derived import with_derived_fields
 from mappings.services import problems_with_fresh_describes
+from sync.models import Outcome
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
 from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.pipeline.prepare import Prepared, prepare

@@ -13,10 +13,9 @@ from django.core.cache import cache
 
 from integrations import errors
 from integrations.bigcommerce import dates, reads
-from logs.models import Outcome
 from mappings.models import OrderTarget, SourceObject
 from sync import identity
-from sync.models import SyncRun
+from sync.models import Outcome, SyncRun
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.importers.people import CustomerImporter, GuestImporter, guest_id, guests_of

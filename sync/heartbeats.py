@@ -2,12 +2,11 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from sync import enqueue
 from sync.models import WorkerHeartbeat
 
 # Beat sends a heartbeat every minute; three missed ones mean no worker serves the queue.
@@ -16,12 +15,9 @@ HEARTBEAT_STALE_AFTER = timedelta(minutes=3)
 
 def request_heartbeats(source: str) -> None:
     """Send a heartbeat task to every queue, once the current transaction commits."""
-    from sync.tasks import record_heartbeat
-
     sent_at = timezone.now().isoformat()
     for queue in settings.CELERY_QUEUE_NAMES:
-        kwargs = {"queue": queue, "sent_at": sent_at, "source": source}
-        transaction.on_commit(partial(record_heartbeat.apply_async, kwargs=kwargs, queue=queue))
+        enqueue.heartbeat_on_commit(queue, sent_at, source)
 
 
 def record_heartbeat(queue: str, sent_at: str, source: str) -> WorkerHeartbeat:

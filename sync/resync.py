@@ -1,8 +1,7 @@
 """Re-sync from the log: one record from its log row, every failed record of a run, or a
 record by its BigCommerce id. The console, the REST API and the webhooks all call these."""
 
-from logs.models import SyncLogEntry
-from sync.models import SyncRun
+from sync.models import SyncLogEntry, SyncRun
 from sync.run_log import failed_records
 from sync.runs import RunRefused, start_run, start_runs
 

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from logs.models import SyncLogEntry
 from stores.models import Store
+from sync.models import SyncLogEntry
 
 
 def purge_expired_entries(now=None) -> int:
