@@ -31,6 +31,7 @@ from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
 from sync.run_log import latest_rows
+from webhooks.enqueue import enqueue_drain, forget_queued_drain
 from webhooks.models import StoreInbox, WebhookEvent
 from webhooks.scopes import DELETE, SOURCES, UPSERT, BadRecordId, canonical_id, route_for
 
@@ -39,8 +40,6 @@ logger = logging.getLogger(__name__)
 Status = WebhookEvent.Status
 # Record ids handed to one import_records call.
 IMPORT_CHUNK = 250
-# How long a queued drain stands for the events that arrive after it (see enqueue_drain).
-DRAIN_QUEUED_SECONDS = 30
 MAX_RETRY_DELAY = timedelta(hours=1)
 # The deepest body the receiver takes: BigCommerce's payloads have three or four levels.
 MAX_NESTING = 32
@@ -222,30 +221,10 @@ def _timestamp(value) -> datetime | None:
         return None
 
 
-# --- enqueueing ---------------------------------------------------------------------------------
-def enqueue_drain(store_id: int, *, force: bool = False) -> bool:
-    """Queue a drain of the store's inbox unless one is queued and has not started yet.
-
-    A drain forgets its mark when it starts, before it claims anything, so every event is
-    either seen by a queued drain or queues a new one. The mark expires, in case the queued
-    task is lost; the sweeper covers that gap too.
-    """
-    from webhooks.tasks import drain_inbox
-
-    if force or cache.add(_queued_key(store_id), 1, timeout=DRAIN_QUEUED_SECONDS):
-        drain_inbox.delay(store_id)
-        return True
-    return False
-
-
-def _queued_key(store_id: int) -> str:
-    return f"webhooks:drain-queued:{store_id}"
-
-
 # --- draining -----------------------------------------------------------------------------------
 def drain(store_id: int) -> int:
     """Process the store's pending events, batch by batch; the number of events handled."""
-    cache.delete(_queued_key(store_id))
+    forget_queued_drain(store_id)
     store = Store.objects.filter(pk=store_id, is_active=True).first()
     lease = uuid.uuid4().hex
     if store is None or not _acquire_lease(store_id, lease):
