@@ -3,8 +3,8 @@
 A drain task claims a store's pending events in batches (a conditional update, so two drains
 never hold one event), coalesces them by record and hands the ids to the pipeline, which
 re-fetches each record. One drain runs per store at a time (a lease row), so the last import of
-a record always starts after its last event was claimed. Failed events keep their error; the
-retryable ones get a time to be tried again (webhooks.sweeper puts them back when it is due).
+a record always starts after its last event was claimed. Failed events keep their error; a
+retryable one gets the time of its next try (webhooks.retries), when the sweeper puts it back.
 """
 
 import logging
@@ -25,6 +25,7 @@ from sync.run_log import latest_rows
 from webhooks.coalesce import coalesce
 from webhooks.enqueue import enqueue_drain, forget_queued_drain
 from webhooks.models import StoreInbox, WebhookEvent
+from webhooks.retries import policy
 from webhooks.scopes import DELETE, SOURCES, UPSERT, canonical_id
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 Status = WebhookEvent.Status
 # Record ids handed to one import_records call.
 IMPORT_CHUNK = 250
-MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 def drain(store_id: int) -> int:
@@ -187,13 +187,13 @@ def _finish(token: str, event_ids: list[int], status: str, *, error: str = "", r
 
 def _fail(token, event_ids, attempts, error, retryable, run=None) -> None:
     """Failed events keep their error; retryable ones are tried again later, with back-off."""
-    now = timezone.now()
+    now, retries = timezone.now(), policy()
     by_attempts = defaultdict(list)
     for pk in event_ids:
         by_attempts[attempts[pk]].append(pk)
     for count, ids in by_attempts.items():
-        again = retryable and count < settings.WEBHOOK_MAX_ATTEMPTS
-        retry_at = now + min(MAX_RETRY_DELAY, timedelta(minutes=2**count)) if again else None
+        again = retryable and count < retries.max_attempts
+        retry_at = now + timedelta(seconds=retries.backoff(count)) if again else None
         WebhookEvent.objects.filter(pk__in=ids, claim_token=token, status=Status.CLAIMED).update(
             status=Status.FAILED, error=error[:4000], run=run, retry_at=retry_at, processed_at=now
         )
