@@ -24,9 +24,9 @@ from mappings.models import ObjectSetting
 from stores.models import Store
 from sync import runs
 from sync.models import SyncRun
+from webhooks.inbox import last_received
 from webhooks.models import RegisteredHook, StoreInbox
 from webhooks.scopes import route_for, scopes_for
-from webhooks.services import last_received
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from mappings.models import ObjectSetting
 from stores.models import Store
-from webhooks.services import forget_receiving
+from webhooks.receiver import forget_receiving
 
 
 @receiver([post_save, post_delete], sender=Store)

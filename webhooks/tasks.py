@@ -3,17 +3,17 @@
 from celery import shared_task
 
 from stores.models import Store
-from webhooks import registration, services
+from webhooks import drain, registration, sweeper
 
 
 @shared_task
 def drain_inbox(store_id):
-    services.drain(store_id)
+    drain.drain(store_id)
 
 
 @shared_task
 def sweep_inbox():
-    services.sweep()
+    sweeper.sweep()
 
 
 @shared_task

@@ -8,10 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from integrations.errors import APIError
-from logs.models import SyncLogEntry
 from stores import access
 from stores.models import Role
-from webhooks import registration, services
+from sync.models import SyncLogEntry
+from webhooks import inbox, receiver, registration, replay
 from webhooks.models import RegisteredHook, StoreInbox, WebhookEvent
 
 RECENT_EVENTS = 50
@@ -20,13 +20,13 @@ RECENT_EVENTS = 50
 @csrf_exempt
 @login_not_required
 @require_POST
-@transaction.non_atomic_requests  # the insert commits on its own, in services.receive
+@transaction.non_atomic_requests  # the insert commits on its own, in receiver.receive
 def bigcommerce_callback(request, store_id):
     """BigCommerce's callback: authenticate, store, answer. The work happens in a drain task."""
     try:
-        store = services.authenticated_store(store_id, request.headers.get(_secret_header(), ""))
-        services.receive(store, _read_body(request))
-    except services.Rejected as exc:
+        store = receiver.authenticated_store(store_id, request.headers.get(_secret_header(), ""))
+        receiver.receive(store, _read_body(request))
+    except receiver.Rejected as exc:
         return HttpResponse(exc.reason, status=exc.status, content_type="text/plain")
     return HttpResponse(status=200)
 
@@ -37,7 +37,7 @@ def _secret_header() -> str:
 
 def _read_body(request) -> bytes:
     limit = settings.WEBHOOK_MAX_BODY_BYTES
-    too_large = services.Rejected(413, f"The body is larger than {limit} bytes.")
+    too_large = receiver.Rejected(413, f"The body is larger than {limit} bytes.")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -64,8 +64,8 @@ def webhook_status(request, store_id):
         "scopes_error": scopes_error,
         "registered": RegisteredHook.objects.filter(store=store).exists(),
         "inbox": StoreInbox.objects.filter(store=store).first(),
-        "counts": services.counts_by_status(store),
-        "last_received": services.last_received(store),
+        "counts": inbox.counts_by_status(store),
+        "last_received": inbox.last_received(store),
         "events": events,
         "can_operate": store.user_role.allows(Role.OPERATOR),
         "receiver_url": _receiver_url(store),
@@ -132,7 +132,7 @@ def webhook_event(request, store_id, event_id):
 def webhook_event_replay(request, store_id, event_id):
     store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
     event = get_object_or_404(WebhookEvent, store=store, pk=event_id)
-    if services.replay(store, [event.pk]):
+    if replay.replay(store, [event.pk]):
         messages.success(request, "The event is back in the inbox.")
     else:
         messages.error(request, "Only a failed event can be replayed.")
@@ -142,6 +142,6 @@ def webhook_event_replay(request, store_id, event_id):
 @require_POST
 def webhook_replay_failed(request, store_id):
     store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
-    count = services.replay(store)
+    count = replay.replay(store)
     messages.success(request, f"{count} failed events are back in the inbox.")
     return redirect("webhook_status", store.pk)

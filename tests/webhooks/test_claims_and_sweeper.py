@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from webhooks import services
+from webhooks import drain, sweeper
 from webhooks.models import StoreInbox, WebhookEvent
 
 EVENTS = 2000
@@ -38,7 +38,7 @@ def test_concurrent_claims_never_give_one_event_to_two_drains(hook_store):
             start.wait()
             mine = []
             while True:
-                _, events = services.claim_batch(hook_store.pk, 50)
+                _, events = drain.claim_batch(hook_store.pk, 50)
                 if not events:
                     break
                 mine += [e.pk for e in events]
@@ -88,7 +88,7 @@ def _claim_everything(store_id, start, results) -> None:
     start.wait()
     mine = []
     while True:
-        _, events = services.claim_batch(store_id, 10)
+        _, events = drain.claim_batch(store_id, 10)
         if not events:
             break
         mine += [e.pk for e in events]
@@ -99,11 +99,11 @@ def _claim_everything(store_id, start, results) -> None:
 @pytest.mark.django_db
 def test_the_sweeper_returns_a_stale_claim_to_the_inbox_and_requeues(hook_store, drains, settings):
     fill_inbox(hook_store, 3)
-    services.claim_batch(hook_store.pk, 2)
-    services._acquire_lease(hook_store.pk, "dead-drain")
+    drain.claim_batch(hook_store.pk, 2)
+    drain._acquire_lease(hook_store.pk, "dead-drain")
     later = timezone.now() + timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS + 1)
 
-    assert services.sweep(now=later) == [hook_store.pk]
+    assert sweeper.sweep(now=later) == [hook_store.pk]
 
     assert WebhookEvent.objects.filter(status="pending").count() == 3
     assert not WebhookEvent.objects.exclude(claim_token="").exists()
@@ -114,9 +114,9 @@ def test_the_sweeper_returns_a_stale_claim_to_the_inbox_and_requeues(hook_store,
 @pytest.mark.django_db
 def test_the_sweeper_leaves_live_claims_and_fresh_events_alone(hook_store, drains):
     fill_inbox(hook_store, 3)
-    services.claim_batch(hook_store.pk, 2)
+    drain.claim_batch(hook_store.pk, 2)
 
-    assert services.sweep() == []
+    assert sweeper.sweep() == []
 
     assert WebhookEvent.objects.filter(status="claimed").count() == 2
     assert drains == []
@@ -127,5 +127,5 @@ def test_the_sweeper_requeues_events_waiting_too_long(hook_store, drains, settin
     fill_inbox(hook_store, 1)
     later = timezone.now() + timedelta(seconds=settings.WEBHOOK_PENDING_GRACE_SECONDS + 1)
 
-    assert services.sweep(now=later) == [hook_store.pk]
+    assert sweeper.sweep(now=later) == [hook_store.pk]
     assert drains == [hook_store.pk]

@@ -12,7 +12,7 @@ from integrations.errors import AuthError, TransientError
 from sync import runs
 from sync.models import Outcome, SyncLogEntry, SyncRun
 from tests.examples import bigcommerce_example
-from webhooks import services
+from webhooks import drain, receiver, replay, sweeper
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_events_of_one_record_become_one_import(pipeline, hook_store):
         event(hook_store, source_id=source_id)
     event(hook_store, source="customer", source_id="9")
 
-    assert services.drain(hook_store.pk) == 7
+    assert drain.drain(hook_store.pk) == 7
 
     assert sorted(pipeline.imports) == [("customer", ["9"]), ("order", ["1", "2", "3"])]
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
@@ -83,11 +83,11 @@ def test_events_of_one_record_become_one_import(pipeline, hook_store):
 
 def test_a_status_change_and_an_update_of_one_order_become_one_import(pipeline, hook_store):
     """BigCommerce sends both for a status change; each names the order in data.id."""
-    store = services.receiving(hook_store.pk)
+    store = receiver.receiving(hook_store.pk)
     for name in ("webhook_store_order_statusUpdated.json", "webhook_store_order_updated.json"):
-        services.receive(store, json.dumps(bigcommerce_example(name)).encode())
+        receiver.receive(store, json.dumps(bigcommerce_example(name)).encode())
 
-    assert services.drain(hook_store.pk) == 2
+    assert drain.drain(hook_store.pk) == 2
 
     assert pipeline.imports == [("order", ["250"])]
     assert list(WebhookEvent.objects.values_list("status", flat=True)) == ["processed"] * 2
@@ -98,7 +98,7 @@ def test_a_delete_wins_whatever_the_order_of_arrival(pipeline, hook_store):
     event(hook_store, source_id="5")
     event(hook_store, source_id="6")
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     assert pipeline.deletes == [("order", ["5"])]
     assert pipeline.imports == [("order", ["6"])]
@@ -107,10 +107,10 @@ def test_a_delete_wins_whatever_the_order_of_arrival(pipeline, hook_store):
 
 def test_a_late_update_of_a_deleted_record_is_ignored(pipeline, hook_store):
     event(hook_store, source_id="5", action="delete")
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
     late = event(hook_store, source_id="5")
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     assert pipeline.imports == []
     late.refresh_from_db()
@@ -121,7 +121,7 @@ def test_a_failed_import_fails_its_events_with_the_error(pipeline, hook_store):
     pipeline.error = AuthError("The access token was refused", status=401, system="BigCommerce")
     first = event(hook_store, source_id="1")
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     first.refresh_from_db()
     assert first.status == "failed"
@@ -133,13 +133,13 @@ def test_a_retryable_failure_is_tried_again_later(pipeline, hook_store):
     pipeline.error = TransientError("Salesforce is down", system="Salesforce")
     failed = event(hook_store)
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
     failed.refresh_from_db()
     assert failed.status == "failed" and failed.retry_at > timezone.now()
 
     pipeline.error = None
-    services.sweep(now=failed.retry_at + timedelta(seconds=1))
-    services.drain(hook_store.pk)
+    sweeper.sweep(now=failed.retry_at + timedelta(seconds=1))
+    drain.drain(hook_store.pk)
 
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("processed", 2)
@@ -150,7 +150,7 @@ def test_retries_stop_after_the_maximum_attempts(pipeline, hook_store, settings)
     pipeline.error = TransientError("Salesforce is down", system="Salesforce")
     failed = event(hook_store, attempts=1)
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.retry_at) == ("failed", 2, None)
@@ -160,7 +160,7 @@ def test_a_failed_run_fails_its_events_and_links_the_run(pipeline, hook_store):
     pipeline.run_status = SyncRun.Status.FAILED
     failed = event(hook_store)
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     failed.refresh_from_db()
     assert (failed.status, failed.error) == ("failed", "Salesforce refused the batch")
@@ -171,11 +171,11 @@ def test_failed_events_are_replayed(pipeline, hook_store, drains):
     pipeline.error = AuthError("refused", status=401)
     event(hook_store, source_id="1")
     event(hook_store, source_id="2")
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
     pipeline.error = None
 
-    assert services.replay(hook_store) == 2
-    services.drain(hook_store.pk)
+    assert replay.replay(hook_store) == 2
+    drain.drain(hook_store.pk)
 
     assert pipeline.imports == [("order", ["1", "2"])]
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
@@ -186,7 +186,7 @@ def test_a_paused_store_keeps_its_events_pending(pipeline, hook_store):
     hook_store.save()
     event(hook_store)
 
-    assert services.drain(hook_store.pk) == 0
+    assert drain.drain(hook_store.pk) == 0
     assert WebhookEvent.objects.get().status == "pending"
 
 
@@ -194,13 +194,13 @@ def test_a_drain_that_finds_the_lease_taken_leaves_the_events_to_its_holder(
     pipeline, hook_store, drains
 ):
     event(hook_store)
-    assert services._acquire_lease(hook_store.pk, "other-drain")
+    assert drain._acquire_lease(hook_store.pk, "other-drain")
 
-    assert services.drain(hook_store.pk) == 0
+    assert drain.drain(hook_store.pk) == 0
     assert WebhookEvent.objects.get().status == "pending"
 
-    services._release_lease(hook_store.pk, "other-drain")
-    assert services.drain(hook_store.pk) == 1
+    drain._release_lease(hook_store.pk, "other-drain")
+    assert drain.drain(hook_store.pk) == 1
 
 
 def test_a_drain_queues_another_for_events_left_when_its_time_is_up(
@@ -210,7 +210,7 @@ def test_a_drain_queues_another_for_events_left_when_its_time_is_up(
     settings.WEBHOOK_DRAIN_MAX_SECONDS = 0
     event(hook_store)
 
-    assert services.drain(hook_store.pk) == 0
+    assert drain.drain(hook_store.pk) == 0
     assert drains == [hook_store.pk]
 
 
@@ -235,8 +235,8 @@ def test_coalescing_and_refetching_converge_to_the_latest_state_in_any_order(
         for _ in range(copies):
             event(hook_store, source_id=source_id)
         if rng.random() < 0.05:
-            services.drain(hook_store.pk)
-    services.drain(hook_store.pk)
+            drain.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     assert salesforce == bigcommerce
     assert not WebhookEvent.objects.exclude(status="processed").exists()
@@ -252,7 +252,7 @@ def test_an_event_naming_no_valid_record_fails_alone_and_is_not_retried(pipeline
     ]
     bad.append(event(hook_store, source="cart", source_id="3"))
 
-    assert services.drain(hook_store.pk) == 10
+    assert drain.drain(hook_store.pk) == 10
 
     assert pipeline.imports == [("order", ["1", "2"])]
     for good_event in good:
@@ -285,7 +285,7 @@ def test_an_import_that_raises_is_split_so_only_the_culprits_events_fail(
     events = {source_id: event(hook_store, source_id=str(source_id)) for source_id in range(1, 11)}
     twin = event(hook_store, source_id="7")
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     imported = sorted(source_id for _, ids in pipeline.imports for source_id in ids)
     assert imported == sorted(str(n) for n in range(1, 11) if n != 7)
@@ -315,7 +315,7 @@ def test_a_raising_import_of_one_record_keeps_the_errors_own_retry_verdict(
     monkeypatch.setattr(runs, "import_records", import_records)
     first, second = event(hook_store, source_id="1"), event(hook_store, source_id="2")
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -359,7 +359,7 @@ def test_a_run_with_failed_records_fails_only_their_events_with_their_own_errors
     monkeypatch.setattr(runs, "import_records", import_records)
     events = {n: event(hook_store, source_id=str(n)) for n in range(1, 7)}
 
-    services.drain(hook_store.pk)
+    drain.drain(hook_store.pk)
 
     for e in events.values():
         e.refresh_from_db()

@@ -13,7 +13,7 @@ from sandbox.salesforce.records import all_records
 from sandbox.services import DEMO_ORG_NAME, ensure_demo_environment
 from stores.services import connect_org
 from sync.pipeline.importers.people import CustomerImporter
-from webhooks import services
+from webhooks import drain
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,7 +64,7 @@ def test_an_event_with_a_bad_id_in_the_inbox_does_not_take_real_customers_down(d
     good = [updated(demo_store, source_id) for source_id in ids]
     bad = updated(demo_store, "../../etc")
 
-    assert services.drain(demo_store.pk) == 5
+    assert drain.drain(demo_store.pk) == 5
 
     assert statuses(good) == dict.fromkeys(ids, "processed")
     bad.refresh_from_db()
@@ -88,7 +88,7 @@ def test_a_customer_whose_import_raises_fails_alone_and_is_tried_again_later(
     monkeypatch.setattr(CustomerImporter, "fetch", fetch)
     events = [updated(demo_store, source_id) for source_id in ids]
 
-    services.drain(demo_store.pk)
+    drain.drain(demo_store.pk)
 
     assert statuses(events) == {i: "failed" if i == culprit else "processed" for i in ids}
     failed = WebhookEvent.objects.get(source_id=culprit)
@@ -109,7 +109,7 @@ def test_a_customer_salesforce_refuses_fails_alone_with_salesforces_error(demo_s
     assert all(result.ok for result in results)
     events = [updated(demo_store, source_id) for source_id in ids]
 
-    services.drain(demo_store.pk)
+    drain.drain(demo_store.pk)
 
     assert statuses(events) == {i: "failed" if i == refused else "processed" for i in ids}
     failed = WebhookEvent.objects.get(source_id=refused)

@@ -26,7 +26,7 @@ from sync import liveness
 from sync.models import SyncRun
 from tests.conftest import start_worker, stop_worker
 from tests.webhooks.conftest import wait_until
-from webhooks import registration, services
+from webhooks import registration, sweeper
 from webhooks.models import WebhookEvent
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -144,7 +144,7 @@ def test_a_worker_killed_mid_drain_loses_no_event_and_leaves_no_run_running(
     settings.RUN_STALE_SECONDS = 2
     wait_until(lambda: set(liveness.take_over_stale()) == stuck, timeout=30, message="not stale")
     later = timezone.now() + timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS + 1)
-    assert services.sweep(now=later) == [demo_store.pk]
+    assert sweeper.sweep(now=later) == [demo_store.pk]
     second = start_worker(tmp_path / "second.log")
     try:
         wait_until(inbox_settled, timeout=180, message="the restarted worker did not drain")

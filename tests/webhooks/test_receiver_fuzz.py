@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mappings.models import ObjectSetting
 from tests.webhooks.conftest import SECRET
-from webhooks import services
+from webhooks import receiver
 from webhooks.models import WebhookEvent
 from webhooks.scopes import ROUTES
 
@@ -245,7 +245,7 @@ def test_no_callback_gets_a_5xx_and_no_valid_event_is_lost(
     client, hook_store, drains, quiet_refusals
 ):
     ObjectSetting.objects.filter(store=hook_store, source="category").update(realtime=False)
-    realtime = services.receiving(hook_store.pk).realtime_sources
+    realtime = receiver.receiving(hook_store.pk).realtime_sources
     synced = {scope for scope, route in ROUTES.items() if route.source in realtime}
     url = f"/webhooks/bigcommerce/{hook_store.pk}/"
     tally = {"posted": 0, "valid": 0, "statuses": set()}

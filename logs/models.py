@@ -1,1 +1,0 @@
-from sync.models import Outcome, SyncLogEntry  # noqa: F401
