@@ -123,36 +123,49 @@ class SalesforceClient:
         the call itself was refused or never sent, so nothing was saved.
         """
         self._check_usage_guard()
-        attempt, renewed = 1, False
+        call = _Call(operation, idempotent)
+        retrying = self.retry.retrying(
+            retry_on=lambda error: call.may_repeat and _passing(error),
+            what="Salesforce call",
+            sleep=self.sleep,
+        )
+        return retrying(self._try, call)
+
+    def _try(self, call: "_Call"):
+        """One try of a call. An expired session is renewed once per call, and the call sent
+        again on the new token within this try: the expired one was refused, not failed."""
         while True:
             try:
-                sf = self._salesforce()
-            except errors.APIError as exc:
-                error, safe = exc, True
-            else:
-                try:
-                    return operation(sf)
-                except sf_exceptions.SalesforceExpiredSession:
-                    if renewed:
-                        raise errors.AuthError(
-                            "Salesforce refused a freshly renewed session",
-                            status=401,
-                            system=SYSTEM,
-                        ) from None
-                    self._expire()
-                    renewed = True
-                    continue
-                except sf_exceptions.SalesforceError as exc:
-                    error, safe = from_exception(exc), idempotent
-                except sf_exceptions.SalesforceOperationError as exc:  # an upload not answered 201
-                    error, safe = errors.PermanentError(str(exc)[:500], system=SYSTEM), idempotent
-                except requests.RequestException as exc:
-                    error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
-                    safe = idempotent
-            if not (error.retryable and safe and attempt < self.retry.max_attempts):
-                raise error
-            self.sleep(self.retry.backoff(attempt))
-            attempt += 1
+                return self._send(call)
+            except sf_exceptions.SalesforceExpiredSession:
+                if call.renewed:
+                    raise errors.AuthError(
+                        "Salesforce refused a freshly renewed session",
+                        status=401,
+                        system=SYSTEM,
+                    ) from None
+                self._expire()
+                call.renewed = True
+
+    def _send(self, call: "_Call"):
+        """The operation's answer on the newest token (obtained first if needed), or a typed
+        error; `call.may_repeat` says whether that error may be tried again. An expired
+        session is raised as it is."""
+        call.may_repeat = True  # a failed token request: the call was refused or never sent
+        sf = self._salesforce()
+        call.may_repeat = False
+        try:
+            return call.operation(sf)
+        except sf_exceptions.SalesforceExpiredSession:
+            raise
+        except sf_exceptions.SalesforceError as exc:
+            error = from_exception(exc)
+        except sf_exceptions.SalesforceOperationError as exc:  # an upload not answered 201
+            error = errors.PermanentError(str(exc)[:500], system=SYSTEM)
+        except requests.RequestException as exc:
+            error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
+        call.may_repeat = call.idempotent
+        raise error
 
     # --- API usage ----------------------------------------------------------------------------
     def _observe_usage(self, response, *args, **kwargs):
@@ -460,6 +473,20 @@ class SalesforceClient:
         for row in rows("failedResults"):
             outcome[row[key_field]] = (None, None, _bulk_error(row["sf__Error"]))
         return outcome
+
+
+@dataclass
+class _Call:
+    """One API call run by `_run`, and what it remembers across its tries."""
+
+    operation: Callable[[Salesforce], object]
+    idempotent: bool
+    renewed: bool = False  # its session was renewed once already
+    may_repeat: bool = False  # its last failure may be tried again
+
+
+def _passing(error: BaseException) -> bool:
+    return isinstance(error, errors.APIError) and error.retryable
 
 
 class _JobMayRun(Exception):
