@@ -302,18 +302,27 @@ class SalesforceClient:
         not saved. A request that failed is not sent again here (`_run` repeated it if that was
         safe), so a create whose answer was lost is never repeated.
         """
-        pending = results
-        for attempt in range(first_round, self.retry.max_attempts + 1):
-            if not pending:
-                return
-            if attempt > 1:
-                self.sleep(self.retry.backoff(attempt - 1))
+        if not results or first_round > self.retry.max_attempts:
+            return
+        if first_round > 1:
+            # The earlier attempt failed too: back off after it, as between rounds.
+            self.sleep(self.retry.backoff(first_round - 1))
+
+        def one_round(pending: list[RecordResult]) -> list[RecordResult]:
             again = []
             for start in range(0, len(pending), COLLECTION_SIZE):
                 chunk = pending[start : start + COLLECTION_SIZE]
                 if self._send_chunk(method, path, sobject, chunk):
                     again.extend(r for r in chunk if r.error is not None and r.error.retryable)
-            pending = again
+            return again
+
+        self.retry.repeat_while_pending(
+            one_round,
+            results,
+            what=f"Salesforce {sobject} records refused for a passing reason",
+            sleep=self.sleep,
+            first_attempt=first_round,
+        )
 
     def _send_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> bool:
         """Send one request; False when the request itself failed (every record gets its error).
@@ -388,8 +397,11 @@ class SalesforceClient:
         goes to a new job. So two processed jobs never hold the same rows. Raises an APIError
         when no job was closed, and _JobMayRun when it is unknown whether the close went through.
         """
-        attempt = 1
-        while True:
+        upload_failed = False
+
+        def new_job() -> str:
+            nonlocal upload_failed
+            upload_failed = False
             job = self._run(
                 lambda sf: _bulk_jobs(sf, sobject).create_job(
                     operation, external_id_field=key_field or None
@@ -398,14 +410,19 @@ class SalesforceClient:
             )
             try:
                 self._bulk_upload(sobject, job["id"], text)
-                break
-            except errors.APIError as exc:
+            except errors.APIError:
                 self._bulk_abort(sobject, job["id"])
-                if not exc.retryable or attempt >= self.retry.max_attempts:
-                    raise
-            self.sleep(self.retry.backoff(attempt))
-            attempt += 1
-        job_id = job["id"]
+                upload_failed = True
+                raise
+            return job["id"]
+
+        # Only a failed upload is tried again, on a new job; a job that could not be created
+        # was already tried again by `_run`.
+        job_id = self.retry.retrying(
+            retry_on=lambda error: upload_failed and _passing(error),
+            what=f"Salesforce Bulk API {sobject} upload",
+            sleep=self.sleep,
+        )(new_job)
         try:
             self._run(lambda sf: _bulk_jobs(sf, sobject).close_job(job_id), idempotent=True)
         except errors.APIError as exc:
