@@ -29,7 +29,9 @@ class RetryPolicy:
     max_attempts: int = 4
     base_delay: float = 0.5
     max_delay: float = 30.0
-    max_rate_limit_wait: float = 300.0  # total seconds one call may spend waiting on 429s
+    # Total seconds one call may spend waiting out 429s; past it, RateLimited goes to the
+    # caller, which tries again later instead of holding its worker.
+    max_rate_limit_wait: float = 60.0
 
     def backoff(self, attempt: int) -> float:
         """The wait after failed attempt `attempt` (1-based): doubling, capped, jittered."""

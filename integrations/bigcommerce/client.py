@@ -1,7 +1,7 @@
 """The BigCommerce REST client: one per store, built from that store's credentials.
 
 It waits for the store's shared rate-limit window instead of collecting 429s, retries what can
-succeed later (bounded, exponential back-off with jitter), pages at the maximum size, and
+succeed later under the shared policy of integrations.retry, pages at the maximum size, and
 records every call.
 """
 
@@ -61,32 +61,44 @@ class BigCommerceClient:
         return self.call("GET", path, params=params)
 
     def call(self, method: str, path: str, *, params=None, json=None):
-        """The decoded body of a successful answer (None for 204), or a typed error."""
-        attempt, waited, limited = 1, 0.0, 0
+        """The decoded body of a successful answer (None for 204), or a typed error.
+
+        Failures that may pass are tried again under the retry policy (see `_may_repeat`).
+        429s are waited out within an attempt and do not count as attempts; past the policy's
+        `max_rate_limit_wait` for the whole call, RateLimited is raised for the caller to try
+        again later.
+        """
+        limited = _RateLimitWaits()
+        retrying = self.retry.retrying(
+            retry_on=lambda error: self._may_repeat(method, error),
+            what=f"BigCommerce {method} {path}",
+            sleep=self.sleep,
+        )
+        return retrying(self._once, method, path, params, json, limited)
+
+    def _once(self, method, path, params, json, limited: "_RateLimitWaits"):
+        """One attempt: a successful answer's body, or its typed error."""
         while True:
             self._wait_for_quota()
-            try:
-                response = self._send(method, path, params, json)
-            except errors.TransientError as exc:
-                error = exc
-            else:
-                if response.status_code == 429:
-                    limited += 1
-                    waited += self._wait_after_429(response, waited, limited)
-                    continue
-                if response.ok:
-                    return response.json() if response.content else None
-                error = error_for(response)
-            if not self._may_retry(method, error, attempt):
-                raise error
-            self.sleep(self.retry.backoff(attempt))
-            attempt += 1
+            response = self._send(method, path, params, json)
+            if response.status_code != 429:
+                break
+            self._wait_after_429(response, limited)
+        if not response.ok:
+            raise error_for(response)
+        return response.json() if response.content else None
 
-    def _may_retry(self, method: str, error: errors.APIError, attempt: int) -> bool:
+    @staticmethod
+    def _may_repeat(method: str, error: BaseException) -> bool:
         # A POST that timed out or met a 5xx may have created its record: retrying could make a
-        # twin, so the caller decides (match first, then write). A 429 is refused outright and
-        # is retried for every method.
-        return error.retryable and method != "POST" and attempt < self.retry.max_attempts
+        # twin, so the caller decides (match first, then write). 429s are waited out within an
+        # attempt, for every method; RateLimited means the call's wait for them is used up.
+        return (
+            isinstance(error, errors.APIError)
+            and error.retryable
+            and not isinstance(error, errors.RateLimited)
+            and method != "POST"
+        )
 
     def _wait_for_quota(self) -> None:
         # One wait is enough: the window has reset by then, and the next answer's headers
@@ -95,14 +107,15 @@ class BigCommerceClient:
         if wait_ms > 0:
             self.sleep(wait_ms / 1000)
 
-    def _wait_after_429(self, response: requests.Response, waited: float, times: int) -> float:
+    def _wait_after_429(self, response: requests.Response, limited: "_RateLimitWaits") -> None:
         # Without headers the platform is under load: back off further on each 429.
-        wait = retry_after_seconds(response, default=min(60.0, 5.0 * 2 ** (times - 1)))
-        if waited + wait > self.retry.max_rate_limit_wait:
+        limited.times += 1
+        wait = retry_after_seconds(response, default=min(60.0, 5.0 * 2 ** (limited.times - 1)))
+        if limited.seconds + wait > self.retry.max_rate_limit_wait:
             raise error_for(response)
+        limited.seconds += wait
         # Every worker of this store now waits for the window; _wait_for_quota sleeps for us.
         self.limiter.update(0, int(wait * 1000))
-        return wait
 
     def _send(self, method, path, params, json) -> requests.Response:
         url = f"{self.api_root}/{path.lstrip('/')}"
@@ -202,6 +215,14 @@ class BigCommerceClient:
         data = body.get("data") if isinstance(body, dict) else body
         data = data if isinstance(data, list) else [data]
         return [BatchResult(item, data=written) for item, written in zip(chunk, data, strict=False)]
+
+
+@dataclass
+class _RateLimitWaits:
+    """The 429s one call met, over all its attempts, and the seconds it gave them."""
+
+    times: int = 0
+    seconds: float = 0.0
 
 
 def _is_batch(path: str) -> bool:

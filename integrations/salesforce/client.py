@@ -123,36 +123,49 @@ class SalesforceClient:
         the call itself was refused or never sent, so nothing was saved.
         """
         self._check_usage_guard()
-        attempt, renewed = 1, False
+        call = _Call(operation, idempotent)
+        retrying = self.retry.retrying(
+            retry_on=lambda error: call.may_repeat and _passing(error),
+            what="Salesforce call",
+            sleep=self.sleep,
+        )
+        return retrying(self._try, call)
+
+    def _try(self, call: "_Call"):
+        """One try of a call. An expired session is renewed once per call, and the call sent
+        again on the new token within this try: the expired one was refused, not failed."""
         while True:
             try:
-                sf = self._salesforce()
-            except errors.APIError as exc:
-                error, safe = exc, True
-            else:
-                try:
-                    return operation(sf)
-                except sf_exceptions.SalesforceExpiredSession:
-                    if renewed:
-                        raise errors.AuthError(
-                            "Salesforce refused a freshly renewed session",
-                            status=401,
-                            system=SYSTEM,
-                        ) from None
-                    self._expire()
-                    renewed = True
-                    continue
-                except sf_exceptions.SalesforceError as exc:
-                    error, safe = from_exception(exc), idempotent
-                except sf_exceptions.SalesforceOperationError as exc:  # an upload not answered 201
-                    error, safe = errors.PermanentError(str(exc)[:500], system=SYSTEM), idempotent
-                except requests.RequestException as exc:
-                    error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
-                    safe = idempotent
-            if not (error.retryable and safe and attempt < self.retry.max_attempts):
-                raise error
-            self.sleep(self.retry.backoff(attempt))
-            attempt += 1
+                return self._send(call)
+            except sf_exceptions.SalesforceExpiredSession:
+                if call.renewed:
+                    raise errors.AuthError(
+                        "Salesforce refused a freshly renewed session",
+                        status=401,
+                        system=SYSTEM,
+                    ) from None
+                self._expire()
+                call.renewed = True
+
+    def _send(self, call: "_Call"):
+        """The operation's answer on the newest token (obtained first if needed), or a typed
+        error; `call.may_repeat` says whether that error may be tried again. An expired
+        session is raised as it is."""
+        call.may_repeat = True  # a failed token request: the call was refused or never sent
+        sf = self._salesforce()
+        call.may_repeat = False
+        try:
+            return call.operation(sf)
+        except sf_exceptions.SalesforceExpiredSession:
+            raise
+        except sf_exceptions.SalesforceError as exc:
+            error = from_exception(exc)
+        except sf_exceptions.SalesforceOperationError as exc:  # an upload not answered 201
+            error = errors.PermanentError(str(exc)[:500], system=SYSTEM)
+        except requests.RequestException as exc:
+            error = errors.TransientError(f"{type(exc).__name__}: {exc}", system=SYSTEM)
+        call.may_repeat = call.idempotent
+        raise error
 
     # --- API usage ----------------------------------------------------------------------------
     def _observe_usage(self, response, *args, **kwargs):
@@ -289,18 +302,27 @@ class SalesforceClient:
         not saved. A request that failed is not sent again here (`_run` repeated it if that was
         safe), so a create whose answer was lost is never repeated.
         """
-        pending = results
-        for attempt in range(first_round, self.retry.max_attempts + 1):
-            if not pending:
-                return
-            if attempt > 1:
-                self.sleep(self.retry.backoff(attempt - 1))
+        if not results or first_round > self.retry.max_attempts:
+            return
+        if first_round > 1:
+            # The earlier attempt failed too: back off after it, as between rounds.
+            self.sleep(self.retry.backoff(first_round - 1))
+
+        def one_round(pending: list[RecordResult]) -> list[RecordResult]:
             again = []
             for start in range(0, len(pending), COLLECTION_SIZE):
                 chunk = pending[start : start + COLLECTION_SIZE]
                 if self._send_chunk(method, path, sobject, chunk):
                     again.extend(r for r in chunk if r.error is not None and r.error.retryable)
-            pending = again
+            return again
+
+        self.retry.repeat_while_pending(
+            one_round,
+            results,
+            what=f"Salesforce {sobject} records refused for a passing reason",
+            sleep=self.sleep,
+            first_attempt=first_round,
+        )
 
     def _send_chunk(self, method, path, sobject, chunk: list[RecordResult]) -> bool:
         """Send one request; False when the request itself failed (every record gets its error).
@@ -375,8 +397,11 @@ class SalesforceClient:
         goes to a new job. So two processed jobs never hold the same rows. Raises an APIError
         when no job was closed, and _JobMayRun when it is unknown whether the close went through.
         """
-        attempt = 1
-        while True:
+        upload_failed = False
+
+        def new_job() -> str:
+            nonlocal upload_failed
+            upload_failed = False
             job = self._run(
                 lambda sf: _bulk_jobs(sf, sobject).create_job(
                     operation, external_id_field=key_field or None
@@ -385,14 +410,19 @@ class SalesforceClient:
             )
             try:
                 self._bulk_upload(sobject, job["id"], text)
-                break
-            except errors.APIError as exc:
+            except errors.APIError:
                 self._bulk_abort(sobject, job["id"])
-                if not exc.retryable or attempt >= self.retry.max_attempts:
-                    raise
-            self.sleep(self.retry.backoff(attempt))
-            attempt += 1
-        job_id = job["id"]
+                upload_failed = True
+                raise
+            return job["id"]
+
+        # Only a failed upload is tried again, on a new job; a job that could not be created
+        # was already tried again by `_run`.
+        job_id = self.retry.retrying(
+            retry_on=lambda error: upload_failed and _passing(error),
+            what=f"Salesforce Bulk API {sobject} upload",
+            sleep=self.sleep,
+        )(new_job)
         try:
             self._run(lambda sf: _bulk_jobs(sf, sobject).close_job(job_id), idempotent=True)
         except errors.APIError as exc:
@@ -460,6 +490,20 @@ class SalesforceClient:
         for row in rows("failedResults"):
             outcome[row[key_field]] = (None, None, _bulk_error(row["sf__Error"]))
         return outcome
+
+
+@dataclass
+class _Call:
+    """One API call run by `_run`, and what it remembers across its tries."""
+
+    operation: Callable[[Salesforce], object]
+    idempotent: bool
+    renewed: bool = False  # its session was renewed once already
+    may_repeat: bool = False  # its last failure may be tried again
+
+
+def _passing(error: BaseException) -> bool:
+    return isinstance(error, errors.APIError) and error.retryable
 
 
 class _JobMayRun(Exception):

@@ -283,3 +283,18 @@ def test_every_call_is_recorded_with_secrets_masked(client):
     assert call.response_bytes > 0 and call.duration_ms >= 0
     assert "xyz" not in call.request_body and "store/order/*" in call.request_body
     assert TOKEN not in json.dumps(call.as_dict())
+
+
+@responses.activate
+def test_by_default_429s_are_waited_out_for_a_minute_at_most_in_one_call(slept):
+    client = BigCommerceClient(
+        ROOT, TOKEN, limiter=LocalRateLimiter(f"test-default-{id(slept)}"), sleep=slept.append
+    )
+    for _ in range(3):
+        responses.get(f"{ROOT}/v2/orders", status=429, headers={"X-Retry-After": "25"}, body="")
+    responses.get(f"{ROOT}/v2/orders", json=[])
+    with pytest.raises(errors.RateLimited) as raised:
+        client.get("v2/orders")
+    assert raised.value.retry_after == 25
+    assert len(responses.calls) == 3  # a third wait of 25 s would pass the minute
+    assert sum(slept) <= 60
