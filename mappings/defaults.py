@@ -152,6 +152,11 @@ def apply_default_template(store, *, replace: bool = False) -> list[ObjectSettin
     return settings
 
 
+def give_default_mappings(sender, store, **kwargs) -> None:
+    """A store created in the console starts with the template (`stores.signals.store_created`)."""
+    apply_default_template(store)
+
+
 def _reset(setting: ObjectSetting, targets: dict, matching: dict) -> None:
     setting.field_mappings.all().delete()
     setting.matching_rules.all().delete()

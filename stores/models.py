@@ -3,10 +3,12 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from connector.fields import EncryptedTextField
 from integrations import hosts
+from integrations.salesforce.credentials import AuthFlow, Tokens
 
 store_hash_validator = RegexValidator(
     r"^[a-z0-9]{3,32}$",
@@ -35,14 +37,10 @@ class Role(models.TextChoices):
         return self.rank >= Role(needed).rank
 
 
-class AuthFlow(models.TextChoices):
-    WEB_SERVER = "web_server", "Web server flow (OAuth, refresh token)"
-    JWT_BEARER = "jwt_bearer", "JWT bearer (certificate)"
-    CLIENT_CREDENTIALS = "client_credentials", "Client credentials"
-    USERNAME_PASSWORD = "username_password", "Username and password"
-
-
 class SalesforceOrg(models.Model):
+    """An org and the tokens the connector holds for it (`integrations.salesforce.credentials.
+    OrgCredentials`: the auth flows keep the tokens through the methods below)."""
+
     # The credentials each flow needs, beyond the client id; the org form enforces them.
     REQUIRED_CREDENTIALS = {
         AuthFlow.WEB_SERVER: ("client_secret",),
@@ -117,6 +115,41 @@ class SalesforceOrg(models.Model):
     @property
     def is_connected(self) -> bool:
         return bool(self.access_token and self.instance_url) and not self.needs_reconnect
+
+    # --- token storage, for the auth flows ---------------------------------------------------
+    def load_tokens(self) -> "SalesforceOrg":
+        return SalesforceOrg.objects.get(pk=self.pk)
+
+    def save_tokens(self, tokens: Tokens) -> "SalesforceOrg":
+        with transaction.atomic():
+            org = SalesforceOrg.objects.select_for_update().get(pk=self.pk)
+            org.access_token = tokens.access_token
+            org.instance_url = tokens.instance_url
+            if tokens.refresh_token:
+                org.refresh_token = tokens.refresh_token  # with rotation, the old one is spent
+            org.token_issued_at = timezone.now()
+            org.needs_reconnect = False
+            org.last_error = ""
+            org.save(
+                update_fields=[
+                    "access_token",
+                    "instance_url",
+                    "refresh_token",
+                    "token_issued_at",
+                    "needs_reconnect",
+                    "last_error",
+                    "updated_at",
+                ]
+            )
+        return org
+
+    def mark_refused(self, reason: str) -> None:
+        SalesforceOrg.objects.filter(pk=self.pk).update(
+            needs_reconnect=True,
+            last_error=reason[:1000],
+            access_token="",
+            updated_at=timezone.now(),
+        )
 
 
 class Store(models.Model):

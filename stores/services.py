@@ -10,8 +10,8 @@ from integrations.reports import ConnectionReport
 from integrations.salesforce import auth as salesforce_auth
 from integrations.salesforce import checks as salesforce_checks
 from integrations.salesforce.client import SalesforceClient
-from mappings.defaults import apply_default_template
 from stores.models import Membership, Role, SalesforceOrg, Store
+from stores.signals import store_created
 
 # Changing any of these makes the tokens the connector holds for an org useless.
 ORG_IDENTITY_FIELDS = {
@@ -35,7 +35,7 @@ def create_store(user, store: Store) -> Store:
     """Save a new store with the default mappings; its creator becomes its first admin."""
     store.save()
     Membership.objects.create(user=user, store=store, role=Role.ADMIN)
-    apply_default_template(store)
+    store_created.send(sender=Store, store=store)
     return store
 
 

@@ -5,6 +5,9 @@ credentials, username-password). Renewal happens under a lock per org shared by 
 so that when several find the token expired at once, one renews it and the others use the
 result: a rotating refresh token is spent exactly once, and its successor is stored before the
 lock is released.
+
+The flows read an org's credentials and keep its tokens through `OrgCredentials`
+(`credentials.py`); they hold no database transaction while Salesforce answers.
 """
 
 import secrets
@@ -15,14 +18,12 @@ from urllib.parse import urlencode
 
 import jwt
 import requests
-from django.db import transaction
-from django.utils import timezone
 
 from connector.locks import LockTimeout, cache_lock
 from integrations import errors, hosts
 from integrations.http import Session
+from integrations.salesforce.credentials import AuthFlow, OrgCredentials, Tokens
 from integrations.salesforce.errors import SYSTEM
-from stores.models import AuthFlow, SalesforceOrg
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a password
 AUTHORIZE_PATH = "/services/oauth2/authorize"
@@ -34,7 +35,7 @@ class NeedsReconnect(errors.AuthError):
     """The org's grant or credentials were refused: an admin must fix or reconnect it."""
 
 
-def authorize_url(org: SalesforceOrg, redirect_uri: str, state: str) -> str:
+def authorize_url(org: OrgCredentials, redirect_uri: str, state: str) -> str:
     query = urlencode(
         {
             "response_type": "code",
@@ -51,7 +52,7 @@ def new_state() -> str:
     return secrets.token_urlsafe(24)
 
 
-def exchange_code(org: SalesforceOrg, code: str, redirect_uri: str) -> SalesforceOrg:
+def exchange_code(org: OrgCredentials, code: str, redirect_uri: str) -> OrgCredentials:
     """Finish the web-server flow: swap the authorization code for tokens and keep them."""
     form = {
         "grant_type": "authorization_code",
@@ -61,24 +62,24 @@ def exchange_code(org: SalesforceOrg, code: str, redirect_uri: str) -> Salesforc
         "redirect_uri": redirect_uri,
     }
     with _reconnect_flag_on_refusal(org), _renewal_lock(org):
-        return _keep(org.pk, _token_request(org, form))
+        return _keep(org, _token_request(org, form))
 
 
-def renew_token(org: SalesforceOrg, stale_token: str = "") -> SalesforceOrg:
+def renew_token(org: OrgCredentials, stale_token: str = "") -> OrgCredentials:
     """A fresh access token for the org, unless another worker already replaced `stale_token`.
 
     One renewal at a time per org, under a lock shared by every worker; the token request is
     made outside any database transaction.
     """
     with _reconnect_flag_on_refusal(org), _renewal_lock(org):
-        current = SalesforceOrg.objects.get(pk=org.pk)
+        current = org.load_tokens()
         if current.access_token and current.access_token != stale_token and current.instance_url:
             return current
-        return _keep(current.pk, _token_request(current, _grant(current)))
+        return _keep(current, _token_request(current, _grant(current)))
 
 
 @contextmanager
-def _renewal_lock(org: SalesforceOrg):
+def _renewal_lock(org: OrgCredentials):
     try:
         with cache_lock(f"salesforce-token:{org.pk}", wait_seconds=45):
             yield
@@ -89,7 +90,7 @@ def _renewal_lock(org: SalesforceOrg):
 
 
 @contextmanager
-def _reconnect_flag_on_refusal(org: SalesforceOrg):
+def _reconnect_flag_on_refusal(org: OrgCredentials):
     """Mark the org as needing reconnection when Salesforce refuses its grant.
 
     Written after the failed block's transaction has rolled back, so the mark stays.
@@ -97,16 +98,11 @@ def _reconnect_flag_on_refusal(org: SalesforceOrg):
     try:
         yield
     except NeedsReconnect as exc:
-        SalesforceOrg.objects.filter(pk=org.pk).update(
-            needs_reconnect=True,
-            last_error=str(exc)[:1000],
-            access_token="",
-            updated_at=timezone.now(),
-        )
+        org.mark_refused(str(exc))
         raise
 
 
-def _grant(org: SalesforceOrg) -> dict:
+def _grant(org: OrgCredentials) -> dict:
     if org.auth_flow == AuthFlow.JWT_BEARER:
         return {
             "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
@@ -140,7 +136,7 @@ def _grant(org: SalesforceOrg) -> dict:
     }
 
 
-def jwt_assertion(org: SalesforceOrg) -> str:
+def jwt_assertion(org: OrgCredentials) -> str:
     claims = {
         "iss": org.client_id,
         "sub": org.username,
@@ -150,7 +146,7 @@ def jwt_assertion(org: SalesforceOrg) -> str:
     return jwt.encode(claims, org.private_key, algorithm="RS256")
 
 
-def _token_request(org: SalesforceOrg, form: dict) -> dict:
+def _token_request(org: OrgCredentials, form: dict) -> dict:
     url = f"{org.login_url.rstrip('/')}{TOKEN_PATH}"
     hosts.check_destination(url, SYSTEM)  # the form carries the org's secret, password or JWT
     try:
@@ -181,26 +177,12 @@ def _refuse(response: requests.Response) -> NoReturn:
     raise errors.AuthError(message, **kwargs)
 
 
-def _keep(org_id: int, body: dict) -> SalesforceOrg:
-    """Store what the token endpoint gave, in one short transaction."""
-    with transaction.atomic():
-        org = SalesforceOrg.objects.select_for_update().get(pk=org_id)
-        org.access_token = body["access_token"]
-        org.instance_url = body["instance_url"]
-        if body.get("refresh_token"):
-            org.refresh_token = body["refresh_token"]  # with rotation, the old one is now spent
-        org.token_issued_at = timezone.now()
-        org.needs_reconnect = False
-        org.last_error = ""
-        org.save(
-            update_fields=[
-                "access_token",
-                "instance_url",
-                "refresh_token",
-                "token_issued_at",
-                "needs_reconnect",
-                "last_error",
-                "updated_at",
-            ]
+def _keep(org: OrgCredentials, body: dict) -> OrgCredentials:
+    """Store what the token endpoint gave."""
+    return org.save_tokens(
+        Tokens(
+            access_token=body["access_token"],
+            instance_url=body["instance_url"],
+            refresh_token=body.get("refresh_token") or "",
         )
-    return org
+    )

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from mappings.models import ObjectSetting, SourceObject
 from stores.models import Membership, Role, Store
 from tests.conftest import make_org
 
@@ -38,6 +39,17 @@ def test_a_new_store_makes_its_creator_admin(client_for, creator):
     assert response.status_code == 302
     assert store.access_token == TOKEN
     assert Membership.objects.get(store=store, user=creator).role == Role.ADMIN
+
+
+def test_a_store_added_in_the_console_starts_with_the_default_mappings(client_for, creator):
+    client_for(creator).post(reverse("store_create"), store_data())
+    store = Store.objects.get(store_hash="abc123")
+    sources = set(ObjectSetting.objects.filter(store=store).values_list("source", flat=True))
+    assert sources == {s.value for s in SourceObject}
+
+
+def test_a_store_made_outside_the_console_has_no_mappings_yet(store_b):
+    assert not ObjectSetting.objects.filter(store=store_b).exists()
 
 
 def test_the_whole_api_path_may_be_pasted_as_store_hash(client_for, creator):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from stores import access
@@ -42,7 +43,17 @@ def check_workers(request):
         raise PermissionDenied("Checking the workers needs the operator role on a store, or staff.")
     heartbeats.request_heartbeats(source="console")
     messages.info(request, "Every queue was sent a heartbeat task: reload in a few seconds.")
-    return redirect(request.POST.get("next") or "settings")
+    return redirect(_local_next(request) or "settings")
+
+
+def _local_next(request) -> str | None:
+    """The `next` the form sent, if it stays on this site."""
+    next_url = request.POST.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -5,11 +5,19 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from sandbox.services import ensure_demo_environment
+
 DEV_ADMIN = "admin"
 
 
 class Command(BaseCommand):
-    help = "Prepare a development instance: migrate, and make sure an admin account exists."
+    """`make run`'s first step. Here with the sandbox, whose demo environment it sets up: it
+    exists where the sandbox is installed (SANDBOX_ENABLED, on with DEBUG by default)."""
+
+    help = (
+        "Prepare a development instance: migrate, make sure an admin account exists, and set up "
+        "the sandbox's demo store and org."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
@@ -19,8 +27,7 @@ class Command(BaseCommand):
             raise CommandError("devsetup is for development (DEBUG on) only.")
         call_command("migrate", interactive=False, verbosity=0)
         password = self._admin_password()
-        if settings.SANDBOX_ENABLED:
-            self._demo_environment(url)
+        self._demo_environment(url)
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  Connector console: {url}"
@@ -29,8 +36,6 @@ class Command(BaseCommand):
         )
 
     def _demo_environment(self, url: str) -> None:
-        from sandbox.services import ensure_demo_environment
-
         admin = get_user_model().objects.get(username=DEV_ADMIN)
         demo = ensure_demo_environment(admin, url)
         if demo.seeded:
