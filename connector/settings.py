@@ -234,6 +234,9 @@ CELERY_TASK_ROUTES = {
 # RUN_STALE_SECONDS belongs to a dead worker and is taken over (sync/liveness.py).
 RUN_HEARTBEAT_SECONDS = env.int("RUN_HEARTBEAT_SECONDS", default=10)
 RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=60)
+# A run that meets a rate limit longer than a call may wait goes back to the queue until the
+# limit lifts (Celery's retry with a countdown), at most this many times; then it fails.
+RUN_MAX_DEFERRALS = env.int("RUN_MAX_DEFERRALS", default=5)
 
 # --- Where credentials may go (integrations/hosts.py) ----------------------------------------
 # Hosts besides BigCommerce's and Salesforce's own that may receive a store's or an org's

@@ -56,7 +56,10 @@ def claim(run_id: int) -> str | None:
     when the run is finished, cancelled, or alive elsewhere."""
     owner, now = new_owner(), timezone.now()
     queued = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED)
-    if queued.update(status=RUNNING, started_at=now, owner=owner, heartbeat_at=now):
+    claimed = queued.update(
+        status=RUNNING, started_at=now, owner=owner, heartbeat_at=now, resume_at=None, error=""
+    )
+    if claimed:
         return owner
     dead = SyncRun.objects.filter(_stale(now), pk=run_id, cancel_requested=False)
     if dead.update(owner=owner, heartbeat_at=now, takeovers=F("takeovers") + 1):
@@ -101,7 +104,21 @@ def take_over_stale(now: datetime | None = None) -> list[int]:
                 enqueue.run_import(run.pk)
         if ended:
             handled.append(run.pk)
-    return handled
+    return handled + _requeue_overdue(now)
+
+
+def _requeue_overdue(now: datetime | None = None) -> list[int]:
+    """Deferred runs still queued well after they were due: their delayed task was lost (a
+    worker that held it was killed). Queue them again; claiming keeps it to one execution."""
+    overdue = list(
+        SyncRun.objects.filter(
+            status=SyncRun.Status.QUEUED, resume_at__lt=stale_before(now)
+        ).values_list("pk", flat=True)
+    )
+    for run_id in overdue:
+        logger.warning("Run %s: its deferred task did not come back; queued again", run_id)
+        enqueue.run_import(run_id)
+    return overdue
 
 
 def _end(run, now, status, error) -> bool:

@@ -114,6 +114,9 @@ class SyncRun(models.Model):
     # The watermark of the last batch written: where a taken-over run resumes.
     checkpoint = models.DateTimeField(null=True, blank=True)
     takeovers = models.PositiveIntegerField(default=0)
+    # A run that met a long rate limit goes back to the queue until then (sync/run_state.py).
+    resume_at = models.DateTimeField(null=True, blank=True)
+    deferrals = models.PositiveIntegerField(default=0)
     # Runs started together in dependency order (a re-sync of customers, then of orders): the
     # one to queue when this one ends, whatever its outcome.
     next_run = models.OneToOneField(

@@ -63,5 +63,23 @@ def finish(run: SyncRun, status: str, *, error: str = "", watermark=None) -> Non
     mine.update(**changes)
 
 
+def defer(run: SyncRun, until, reason: str) -> bool:
+    """Put a running run back in the queue until `until`, keeping its checkpoint; False when
+    another worker owns it now."""
+    mine = _row(run).filter(status=SyncRun.Status.RUNNING)
+    if run.owner:
+        mine = mine.filter(owner=run.owner)
+    return bool(
+        mine.update(
+            status=SyncRun.Status.QUEUED,
+            owner="",
+            heartbeat_at=None,
+            resume_at=until,
+            deferrals=F("deferrals") + 1,
+            error=reason,
+        )
+    )
+
+
 def _row(run: SyncRun):
     return SyncRun.objects.filter(pk=run.pk)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from sync import heartbeats, liveness, runs, schedules
+from sync.pipeline.runner import Deferred
 
 
 @shared_task
@@ -13,9 +14,14 @@ def record_heartbeat(queue, sent_at, source):
     heartbeats.record_heartbeat(queue, sent_at, source)
 
 
-@shared_task
-def run_import(run_id):
-    runs.execute_run(run_id)
+@shared_task(bind=True, max_retries=None)
+def run_import(self, run_id):
+    """A run deferred by a rate limit comes back through Celery's retry, not by sleeping;
+    RUN_MAX_DEFERRALS bounds how often."""
+    try:
+        runs.execute_run(run_id)
+    except Deferred as deferred:
+        raise self.retry(countdown=deferred.countdown) from None
 
 
 @shared_task

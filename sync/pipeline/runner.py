@@ -3,12 +3,17 @@ progress, the checkpoint and the watermark. The same driver serves every directi
 
 import logging
 import time
+from datetime import timedelta
 from functools import partial
+
+from django.conf import settings
+from django.utils import timezone
 
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from sync import run_log, run_state
+from sync.liveness import INLINE_TRIGGERS
 from sync.models import Outcome, SyncRun
 from sync.pipeline.context import Context
 from sync.pipeline.importers import importer_for
@@ -34,6 +39,19 @@ class TakenOver(Exception):
     """Another worker owns the run now (this one was taken for dead): stop, write nothing."""
 
 
+class Deferred(Exception):
+    """The run met a rate limit longer than a worker should wait in its slot: it is queued
+    again, and its task is to be retried in `countdown` seconds."""
+
+    def __init__(self, countdown: float):
+        super().__init__(f"deferred for {countdown:.0f} s")
+        self.countdown = countdown
+
+
+# Deferrals of a run follow the shared policy: at least the limit's own wait, growing.
+RUN_DEFERRALS = RetryPolicy(base_delay=60, max_delay=3600)
+
+
 def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> SyncRun:
     """Run a claimed (running) run to its end; the run row says how it went."""
     if not run.store.is_active:
@@ -52,6 +70,8 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
     except TakenOver:
         logger.warning("Run %s was taken over by another worker; this one stops", run.pk)
         return run
+    except errors.RateLimited as exc:
+        _defer_or_fail(run, exc)
     except (errors.APIError, MappingProblems, LookupError) as exc:
         logger.warning("Run %s failed: %s", run.pk, exc)
         if ctx is not None and getattr(exc, "code", "") in SCHEMA_ERRORS:
@@ -65,6 +85,22 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         run_state.finish(run, _completed(run), watermark=watermark)
     run.refresh_from_db()
     return run
+
+
+def _defer_or_fail(run: SyncRun, exc: errors.RateLimited) -> None:
+    """A run the queue can resume goes back to it until the limit lifts, up to
+    RUN_MAX_DEFERRALS times; a webhook drain's run fails (its events are tried again)."""
+    if run.trigger in INLINE_TRIGGERS or run.deferrals >= settings.RUN_MAX_DEFERRALS:
+        logger.warning("Run %s failed: %s", run.pk, exc)
+        run_state.finish(run, SyncRun.Status.FAILED, error=str(exc))
+        return
+    countdown = max(exc.retry_after, RUN_DEFERRALS.backoff(run.deferrals + 1))
+    until = timezone.now() + timedelta(seconds=countdown)
+    reason = f"Waiting until {until:%H:%M:%S} UTC: {exc}"
+    if not run_state.defer(run, until, reason):
+        raise TakenOver
+    logger.warning("Run %s deferred for %.0f s: %s", run.pk, countdown, exc)
+    raise Deferred(countdown)
 
 
 def _completed(run) -> str:
