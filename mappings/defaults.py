@@ -152,6 +152,13 @@ def apply_default_template(store, *, replace: bool = False) -> list[ObjectSettin
     return settings
 
 
+def ensure_default_mappings(store) -> None:
+    """A store that has no object settings yet (one made outside the console) gets the
+    template; one that has them is left as it is."""
+    if not store.object_settings.exists():
+        apply_default_template(store)
+
+
 def give_default_mappings(sender, store, **kwargs) -> None:
     """A store created in the console starts with the template (`stores.signals.store_created`)."""
     apply_default_template(store)

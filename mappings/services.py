@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from integrations.salesforce.client import SalesforceClient
 from mappings import conditions
-from mappings.defaults import apply_default_template
+from mappings.defaults import ensure_default_mappings
 from mappings.derived import with_derived_fields
 from mappings.models import ObjectSetting, SourceObject
 from mappings.transform import transform
@@ -56,8 +56,7 @@ def problems_with_fresh_describes(settings, client) -> dict[str, list[Problem]]:
 
 def settings_of(store) -> list[ObjectSetting]:
     """The store's object settings in the console's order; a new store gets the template."""
-    if not store.object_settings.exists():
-        apply_default_template(store)
+    ensure_default_mappings(store)
     order = list(SourceObject)
     return sorted(store.object_settings.all(), key=lambda s: order.index(s.source))
 

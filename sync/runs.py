@@ -10,7 +10,7 @@ from itertools import pairwise
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mappings.defaults import apply_default_template
+from mappings.defaults import ensure_default_mappings
 from mappings.models import SourceObject
 from sync import deletion, enqueue, liveness
 from sync.models import SyncRun
@@ -69,8 +69,7 @@ def start_everything(store, kind: str, *, trigger: str = "manual", user=None) ->
     The runs share their reads: orders find the customers and products imported by the runs
     before them, guests come with their orders (the orders run imports them, so no guest run
     when orders are enabled), and the refund run takes the orders the orders run read."""
-    if not store.object_settings.exists():
-        apply_default_template(store)
+    ensure_default_mappings(store)
     enabled = set(store.object_settings.filter(enabled=True).values_list("source", flat=True))
     sources = [source for source in EVERYTHING if source in enabled]
     if SourceObject.ORDER in sources and SourceObject.GUEST in sources:

@@ -12,7 +12,6 @@ from integrations.bigcommerce import reads
 from integrations.bigcommerce.client import BigCommerceClient
 from integrations.salesforce.client import SalesforceClient
 from mappings import conditions
-from mappings.defaults import apply_default_template
 from mappings.models import ObjectSetting
 from sync import identity
 from sync.pipeline.matching import quote
@@ -40,8 +39,6 @@ class Context:
     # --- configuration ----------------------------------------------------------------------------
     def setting(self, source: str) -> ObjectSetting:
         if source not in self._settings:
-            if not self.store.object_settings.exists():
-                apply_default_template(self.store)
             self._settings[source] = ObjectSetting.objects.get(store=self.store, source=source)
         return self._settings[source]
 

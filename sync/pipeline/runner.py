@@ -12,6 +12,7 @@ from django.utils import timezone
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
+from mappings.defaults import ensure_default_mappings
 from sync import run_log, run_state
 from sync.liveness import INLINE_TRIGGERS
 from sync.models import Outcome, SyncRun
@@ -60,6 +61,7 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         )
         run.refresh_from_db()
         return run
+    ensure_default_mappings(run.store)
     try:
         ctx = ctx or Context(run.store, run)
         pipe = importer_for(ctx, run.source)
