@@ -1,5 +1,5 @@
 """Re-sync from the log: one record from its log row, every failed record of a run, or a
-record by its BigCommerce id. The console, the REST API and the webhooks all call these."""
+record by its BigCommerce id. The console (Logs and Runs pages) and the REST API call these."""
 
 from sync.models import SyncLogEntry, SyncRun
 from sync.run_log import failed_records
