@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from connector.fields import EncryptedTextField
@@ -142,6 +143,12 @@ class SalesforceOrg(models.Model):
                 ]
             )
         return org
+
+    def forget_schema(self) -> None:
+        SalesforceOrg.objects.filter(pk=self.pk).update(
+            schema_generation=F("schema_generation") + 1
+        )
+        self.refresh_from_db(fields=["schema_generation"])
 
     def mark_refused(self, reason: str) -> None:
         SalesforceOrg.objects.filter(pk=self.pk).update(

@@ -19,7 +19,6 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
 from simple_salesforce import Salesforce
 from simple_salesforce import exceptions as sf_exceptions
 
@@ -214,10 +213,7 @@ class SalesforceClient:
 
     def forget_schema(self) -> None:
         """Every worker reads the org's describes and standard price book afresh."""
-        type(self.org).objects.filter(pk=self.org.pk).update(
-            schema_generation=F("schema_generation") + 1
-        )
-        self.org.refresh_from_db(fields=["schema_generation"])
+        self.org.forget_schema()
 
     def describe(self, sobject: str) -> dict:
         key = self.cache_key("describe", sobject)

@@ -41,6 +41,8 @@ class OrgCredentials(Protocol):
     refresh_token: str
     access_token: str
     instance_url: str
+    api_version: str
+    schema_generation: int  # part of the cache keys of the org's describes and price book
 
     def load_tokens(self) -> "OrgCredentials":
         """The org as stored now: another worker may have renewed its token meanwhile."""
@@ -49,6 +51,11 @@ class OrgCredentials(Protocol):
     def save_tokens(self, tokens: Tokens) -> "OrgCredentials":
         """Keep new tokens (a rotated refresh token replaces the spent one) and clear the
         reconnection mark, in one short transaction; the org as saved."""
+        ...
+
+    def forget_schema(self) -> None:
+        """Move to a new schema generation, so every worker reads the org's describes and
+        standard price book afresh; this object shows the new generation."""
         ...
 
     def mark_refused(self, reason: str) -> None:
