@@ -5,6 +5,5 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
 
     def ready(self):
-        # The signals forget the receiver's cache; the tasks are registered for webhooks.enqueue,
-        # which queues them by name.
-        from webhooks import signals, tasks  # noqa: F401
+        # The signals forget the receiver's cache.
+        from webhooks import signals  # noqa: F401

@@ -1,12 +1,12 @@
 """How webhooks code queues its tasks: by their registered names, without importing
 webhooks.tasks (the tasks import the code that queues them, never the reverse).
 
-The registered task is the object `webhooks.tasks` defines, so what is done to it there (tests
-replace its `delay`) holds here too. The app registers the tasks when it is ready (apps.py).
+`connector.celery.registered_task` finds them, as for sync's tasks.
 """
 
-from celery import current_app
 from django.core.cache import cache
+
+from connector.celery import registered_task
 
 DRAIN_INBOX = "webhooks.tasks.drain_inbox"
 # How long a queued drain stands for the events that arrive after it (see enqueue_drain).
@@ -21,7 +21,7 @@ def enqueue_drain(store_id: int, *, force: bool = False) -> bool:
     task is lost; the sweeper covers that gap too.
     """
     if force or cache.add(_queued_key(store_id), 1, timeout=DRAIN_QUEUED_SECONDS):
-        current_app.tasks[DRAIN_INBOX].delay(store_id)
+        registered_task(DRAIN_INBOX).delay(store_id)
         return True
     return False
 
