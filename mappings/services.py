@@ -1,5 +1,5 @@
-"""Mapping checks that need the org, the last validation of each store, and the console's
-preview of what one record would become (pure: no API call)."""
+"""Mapping checks that need the org or the store's records, the last validation of each store,
+and the console's preview of what one record would become (pure: no API call)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -7,13 +7,27 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
+from integrations.bigcommerce import reads
+from integrations.bigcommerce.client import BigCommerceClient
+from integrations.bigcommerce.errors import SYSTEM as BIGCOMMERCE
+from integrations.errors import APIError
+from integrations.http import Session
+from integrations.retry import RetryPolicy
 from integrations.salesforce.client import SalesforceClient
 from mappings import conditions
 from mappings.defaults import ensure_default_mappings
 from mappings.derived import with_derived_fields
 from mappings.models import ObjectSetting, SourceObject
+from mappings.source_fields import LINE_ITEM_OBJECTS
 from mappings.transform import transform
-from mappings.validation import Problem, check, source_problems
+from mappings.validation import (
+    WARNING,
+    Problem,
+    check,
+    sample_warnings,
+    source_problems,
+    store_defined_paths,
+)
 
 VALIDATION_TTL = 24 * 3600
 
@@ -54,6 +68,87 @@ def problems_with_fresh_describes(settings, client) -> dict[str, list[Problem]]:
     return found
 
 
+# --- paths to the store's own fields, against a sample of its records --------------------------
+SAMPLE_SIZE = 50
+SAMPLE_NOUNS = {
+    SourceObject.CUSTOMER: "customers",
+    SourceObject.GUEST: "guest orders",
+    SourceObject.CATEGORY: "categories",
+    SourceObject.PRODUCT: "products",
+    SourceObject.ORDER: "orders",
+    SourceObject.REFUND: "refunds",
+}
+# An admin waits for the page: fewer tries, shorter waits on 429s and answers than a run's.
+SAMPLE_RETRY = RetryPolicy(max_attempts=2, max_rate_limit_wait=20.0)
+SAMPLE_TIMEOUT = (5, 20)
+
+
+def store_warnings(store, settings, bc=None) -> dict[str, list[Problem]]:
+    """Warnings, by source object, for mapping paths to fields the store defines for itself
+    (form fields, attributes, custom fields, metafields) that none of its latest records has.
+
+    Reads one page of records per object whose mappings use such paths, with their metafields
+    when a path names one; nothing when no mapping does. A BigCommerce error ends the reading
+    with one warning for the whole store (under ""), which leaves the org's checks standing.
+    """
+    rules = {
+        setting: {target: setting.rules_for(target) for target in setting.target_objects()}
+        for setting in settings
+    }
+    wanted = {
+        setting: paths
+        for setting, by_target in rules.items()
+        if (paths := [p for found in by_target.values() for p in store_defined_paths(found)])
+    }
+    if not wanted:
+        return {}
+    bc = bc or BigCommerceClient.for_store(
+        store, retry=SAMPLE_RETRY, session=Session(BIGCOMMERCE, timeout=SAMPLE_TIMEOUT)
+    )
+    warnings = {}
+    for setting, paths in wanted.items():
+        try:
+            records = _sample(bc, setting.source, metafields=_any_metafield(paths))
+        except APIError as exc:
+            warnings[""] = [
+                Problem(
+                    "",
+                    "",
+                    "The store's records could not be read from BigCommerce, so paths to the "
+                    f"fields it defines for itself were not checked: {exc}",
+                    WARNING,
+                )
+            ]
+            break
+        warnings[setting.source] = [
+            warning
+            for target, found in rules[setting].items()
+            for warning in _sample_warnings(setting.source, target, found, records)
+        ]
+    return warnings
+
+
+def _any_metafield(paths: list[str]) -> bool:
+    return any(path.startswith("metafields.") for path in paths)
+
+
+def _sample(bc, source: str, *, metafields: bool) -> list[dict]:
+    """The latest records of `source` as the pipeline reads and derives them."""
+    records = [with_derived_fields(source, r) for r in reads.sample(bc, source, SAMPLE_SIZE)]
+    if metafields:
+        id_key = "category_id" if source == SourceObject.CATEGORY else "id"
+        reads.attach_metafields(bc, source, records, id_key=id_key)
+    return records
+
+
+def _sample_warnings(source: str, target: str, rules, records: list[dict]) -> list[Problem]:
+    if target in LINE_ITEM_OBJECTS:  # an order's lines, each with its order
+        lines = [{**item, "order": o} for o in records for item in reads.line_items(o)]
+        return sample_warnings(target, rules, lines, "order lines")
+    latest = source in reads.SORTED_SAMPLES
+    return sample_warnings(target, rules, records, SAMPLE_NOUNS[source], latest=latest)
+
+
 def settings_of(store) -> list[ObjectSetting]:
     """The store's object settings in the console's order; a new store gets the template."""
     ensure_default_mappings(store)
@@ -66,22 +161,38 @@ def settings_of(store) -> list[ObjectSetting]:
 class Validation:
     checked_at: datetime
     problems: dict[str, list[Problem]]  # by source object
+    # By source object, "" for the whole store. Shown, not counted: they stop no run.
+    warnings: dict[str, list[Problem]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
         return sum(len(found) for found in self.problems.values())
 
+    @property
+    def warning_count(self) -> int:
+        return sum(len(found) for found in self.warnings.values())
+
     def of(self, source: str) -> list[Problem]:
         return self.problems.get(source, [])
 
+    def warnings_of(self, source: str) -> list[Problem]:
+        return self.warnings.get(source, [])
 
-def validate_store(store) -> Validation:
-    """Check every enabled object against the org's describes and keep the answer.
+    @property
+    def store_warnings(self) -> list[Problem]:
+        return self.warnings_of("")
 
-    Makes HTTP calls: never call it inside a database transaction. Raises APIError.
+
+def validate_store(store, *, bc=None) -> Validation:
+    """Check every enabled object against the org's describes, and the paths to the store's
+    own fields against a sample of its records, and keep the answer.
+
+    Makes HTTP calls: never call it inside a database transaction. Raises APIError when
+    Salesforce fails; a BigCommerce error is a warning.
     """
     problems = store_problems(store, SalesforceClient.for_org(store.salesforce_org))
-    validation = Validation(timezone.now(), problems)
+    warnings = store_warnings(store, list(store.object_settings.filter(enabled=True)), bc)
+    validation = Validation(timezone.now(), problems, warnings)
     cache.set(_validation_key(store), validation, timeout=VALIDATION_TTL)
     return validation
 
@@ -102,41 +213,43 @@ def _validation_key(store) -> str:
     if org is not None:
         org.refresh_from_db(fields=["schema_generation"])  # it may have changed meanwhile
     schema = f"{org.pk}:{org.schema_generation}" if org is not None else "none"
-    return f"mappings:validation:{store.pk}:{schema}"
+    return f"mappings:validation:v2:{store.pk}:{schema}"  # v2: with warnings
 
 
 @dataclass
 class TargetSection:
-    """One sObject of an object setting, its rules, and the problems validation found."""
+    """One sObject of an object setting, its rules, and the problems and warnings validation
+    found."""
 
     name: str
-    mapping_rows: list  # (FieldMapping, [messages])
+    mapping_rows: list  # (FieldMapping, [Problem]), problems before warnings
     record_type_rules: list
     matching_rules: list
-    other_problems: list[str] = field(default_factory=list)  # not tied to a mapping row
+    other_problems: list[Problem] = field(default_factory=list)  # not tied to a mapping row
 
 
 def target_sections(setting: ObjectSetting, problems: list[Problem]) -> list[TargetSection]:
+    """`problems` may hold warnings too; each shows beside its mapping row."""
     return [_section(setting, target, problems) for target in setting.target_objects()]
 
 
 def _section(setting: ObjectSetting, target: str, problems: list[Problem]) -> TargetSection:
     mappings = list(setting.field_mappings.filter(target_object=target))
     mapped = {m.target_field for m in mappings}
-    messages = {}
-    for problem in problems:
+    found = {}
+    for problem in sorted(problems, key=lambda p: p.is_warning):
         if problem.target_object == target:
-            messages.setdefault(problem.field, []).append(problem.message)
+            found.setdefault(problem.field, []).append(problem)
     return TargetSection(
         name=target,
-        mapping_rows=[(m, messages.get(m.target_field, [])) for m in mappings],
+        mapping_rows=[(m, found.get(m.target_field, [])) for m in mappings],
         record_type_rules=list(setting.record_type_mappings.filter(target_object=target)),
         matching_rules=list(setting.matching_rules.filter(target_object=target)),
         other_problems=[
-            message
-            for field_name, found in messages.items()
+            problem
+            for field_name, listed in found.items()
             if field_name not in mapped
-            for message in found
+            for problem in listed
         ],
     )
 

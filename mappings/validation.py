@@ -2,15 +2,21 @@
 
 Unknown fields, read-only fields, conversions that do not fit the field's type, picklist values
 the org does not have, required fields that nothing fills, and source paths that name nothing a
-BigCommerce record has: each is a Problem an admin can act on. Pure functions of the rules, the
-describe and the known BigCommerce fields.
+BigCommerce record has: each is a Problem an admin can act on. A path to a field the store
+defines for itself (a form field, a custom field, a metafield) that none of a sample of the
+store's records has is a warning: the field may exist and be empty today. Pure functions of the
+rules, the describe, the known BigCommerce fields and the sampled records.
 """
 
 from dataclasses import dataclass
 
 from mappings.models import SourceObject
+from mappings.paths import MISSING, get_path
 from mappings.source_fields import KNOWN, LINE_ITEM, LINE_ITEM_OBJECTS, STORE_DEFINED
 from mappings.transform import TEMPLATE_FIELD, Rule
+
+PROBLEM = "problem"
+WARNING = "warning"
 
 # The conversion of a rule -> the Salesforce field types it may fill.
 FITS = {
@@ -51,6 +57,11 @@ class Problem:
     target_object: str
     field: str
     message: str
+    severity: str = PROBLEM  # a warning is shown beside the problems, not counted with them
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
 
 def check(
@@ -149,3 +160,53 @@ def _source_paths(rule: Rule) -> list[str]:
     if rule.kind == "template":
         return [match.strip() for match in TEMPLATE_FIELD.findall(rule.source)]
     return []
+
+
+def store_defined_name(path: str) -> str | None:
+    """The part of a path that names a field the store defines for itself: `custom_fields.0`
+    of `custom_fields.0.value`, `metafields.ns.key` of a metafield path; None for others."""
+    parts = path.split(".")
+    if parts[0] not in STORE_DEFINED or len(parts) < 2:
+        return None
+    return ".".join(parts[: 3 if parts[0] == "metafields" else 2])
+
+
+def store_defined_paths(rules: list[Rule]) -> list[str]:
+    return [path for rule in rules for path in _source_paths(rule) if store_defined_name(path)]
+
+
+def sample_warnings(
+    target_object: str, rules: list[Rule], records: list[dict], noun: str, *, latest: bool = True
+) -> list[Problem]:
+    """Warnings for the paths to a store's own fields that none of `records` has.
+
+    `records` are a sample of the store's records as the pipeline reads and derives them, and
+    `noun` names them ("customers"); `latest` says the sample is the latest modified."""
+    sample = f"the {len(records)} {'latest ' if latest else ''}{noun}"
+    warnings = []
+    for rule in rules:
+        for path in _source_paths(rule):
+            name = store_defined_name(path)
+            if name is None or any(get_path(r, name, MISSING) is not MISSING for r in records):
+                continue
+            head, entry = name.split(".")[0], name.split(".")[1]
+            where = f"{target_object}.{rule.target}: {path!r}"
+            if not records:
+                why = f"{where} cannot be checked: the store has no {noun} to check against."
+            elif not any(head in record for record in records):
+                why = f"{where} is in none of {sample}: the connector reads them without {head}."
+            elif any(_named_entry(record.get(head), entry) for record in records):
+                why = (
+                    f"{where} is in none of {sample}: {head} is a list, and a path names its "
+                    "entries by position, not by name."
+                )
+            else:
+                why = f"{where} is in none of {sample}; it may be a field that is empty today."
+            warnings.append(Problem(target_object, rule.target, why, WARNING))
+    return warnings
+
+
+def _named_entry(value, name: str) -> bool:
+    return isinstance(value, list) and any(
+        isinstance(item, dict) and item.get("name") == name for item in value
+    )

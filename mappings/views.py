@@ -22,7 +22,11 @@ def overview(request, store_id):
     store = access.get_store(request.user, store_id)
     validation = services.last_validation(store)
     rows = [
-        (setting, validation.of(setting.source) if validation else [])
+        (
+            setting,
+            validation.of(setting.source) if validation else [],
+            validation.warnings_of(setting.source) if validation else [],
+        )
         for setting in services.settings_of(store)
     ]
     return render(
@@ -51,7 +55,10 @@ def object_detail(request, store_id, source):
         "can_edit": form is not None,
         "validation": validation,
         "sections": services.target_sections(
-            setting, validation.of(setting.source) if validation else []
+            setting,
+            validation.of(setting.source) + validation.warnings_of(setting.source)
+            if validation
+            else [],
         ),
         "conditions": setting.conditions.all(),
     }
@@ -108,13 +115,14 @@ def validate(request, store_id):
     except APIError as exc:
         messages.error(request, f"The mappings could not be validated: {exc}")
         return redirect("store_mappings", store.pk)
-    if validation.count:
-        messages.warning(
-            request,
-            f"Validation against {store.salesforce_org.name}: {validation.count} problem(s).",
-        )
+    found = f"{validation.count} problem(s)" if validation.count else "no problems"
+    if validation.warning_count:
+        found += f", {validation.warning_count} warning(s)"
+    summary = f"Validation against {store.salesforce_org.name}: {found}."
+    if validation.count or validation.warning_count:
+        messages.warning(request, summary)
     else:
-        messages.success(request, f"Validation against {store.salesforce_org.name}: no problems.")
+        messages.success(request, summary)
     return redirect("store_mappings", store.pk)
 
 

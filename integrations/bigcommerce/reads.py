@@ -6,6 +6,9 @@ expected count; v2 orders have no total, so their runs show progress without one
 Orders come with their line items embedded (`include=consignments.line_items`: one call per 250
 orders); customers with their addresses; products with variants and custom fields. Metafields
 are read in one batched call per page, and only when a mapping uses them.
+
+`sample` reads one page of an object's latest records the same way, for checking mappings
+against what a store's records hold.
 """
 
 from collections.abc import Iterator
@@ -113,6 +116,36 @@ def refund_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[l
 
 def refunds_by_id(bc, ids) -> list[dict]:
     return _by_ids(bc, "v3/orders/payment_actions/refunds", "id:in", ids)
+
+
+# --- a sample of the latest records ---------------------------------------------------------------
+# Where each object's records are read as the pipeline reads them: (API version, path, params).
+# Categories and refunds cannot be sorted by modification: their sample is the API's first page.
+SAMPLE_READS = {
+    "customer": ("v3", "v3/customers", {**CUSTOMER_INCLUDES, "sort": "date_modified:desc"}),
+    "guest": (
+        "v2",
+        "v2/orders",
+        {**ORDER_INCLUDES, "customer_id": 0, "sort": "date_modified:desc"},
+    ),
+    "category": ("v3", "v3/catalog/trees/categories", {}),
+    "product": (
+        "v3",
+        "v3/catalog/products",
+        {**PRODUCT_INCLUDES, "sort": "date_modified", "direction": "desc"},
+    ),
+    "order": ("v2", "v2/orders", {**ORDER_INCLUDES, "sort": "date_modified:desc"}),
+    "refund": ("v3", "v3/orders/payment_actions/refunds", {}),
+}
+SORTED_SAMPLES = {"customer", "guest", "product", "order"}  # the latest modified first
+
+
+def sample(bc, source: str, limit: int) -> list[dict]:
+    """One call: at most `limit` records of `source`, with the pipeline's includes."""
+    version, path, params = SAMPLE_READS[source]
+    if version == "v2":
+        return bc.get(path, **params, limit=limit, page=1) or []
+    return (bc.get(path, **params, limit=limit, page=1) or {}).get("data") or []
 
 
 # --- metafields -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import pytest
 from mappings.defaults import TEMPLATE, apply_default_template
 from mappings.models import ObjectSetting
 from mappings.transform import Rule
-from mappings.validation import check, source_problems
+from mappings.validation import check, sample_warnings, source_problems
 from sandbox.salesforce.custom_schema import load_schema
 from sandbox.salesforce.describe import describe_object
 from sandbox.salesforce.services import provision_org
@@ -100,3 +100,21 @@ def test_order_lines_are_checked_against_an_order_lines_fields(db):
     rules = [Rule("Quantity", "field", "quantity"), Rule("UnitPrice", "field", "subtotal_ex_tax")]
     problems = source_problems("order", "OrderItem", rules)
     assert [p.field for p in problems] == ["UnitPrice"]
+
+
+def test_paths_to_a_stores_own_fields_are_checked_against_the_sampled_records(db):
+    rules = [
+        Rule("Quantity", "field", "quantity"),
+        Rule("Description", "template", "{name} ({metafields.ns.key})"),
+        Rule("Shelf__c", "field", "order.metafields.ns.key"),  # not below a store's own field
+    ]
+    line = {"id": 1, "name": "Jar", "quantity": 2, "order": {"metafields": {"ns": {"key": 1}}}}
+    (warning,) = sample_warnings("OrderItem", rules, [line, line], "order lines")
+    assert warning.is_warning and warning.field == "Description"
+    assert warning.message == (
+        "OrderItem.Description: 'metafields.ns.key' is in none of the 2 latest order lines: "
+        "the connector reads them without metafields."
+    )
+    assert (
+        sample_warnings("OrderItem", rules, [{**line, "metafields": {"ns": {"key": 0}}}], "") == []
+    )

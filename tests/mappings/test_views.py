@@ -300,7 +300,7 @@ def test_validation_shows_a_mapping_to_a_field_the_org_does_not_have(admin, stor
         setting=ObjectSetting.objects.get(store=store_a, source="customer"),
         target_object="Contact",
         target_field="Shoe_Size__c",
-        source="form_fields.shoe_size",
+        source="notes",
     )
     response = admin.post(url("store_mappings_validate", store_a), follow=True)
     page = response.content.decode()
