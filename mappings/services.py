@@ -136,8 +136,7 @@ def _sample(bc, source: str, *, metafields: bool) -> list[dict]:
     """The latest records of `source` as the pipeline reads and derives them."""
     records = [with_derived_fields(source, r) for r in reads.sample(bc, source, SAMPLE_SIZE)]
     if metafields:
-        id_key = "category_id" if source == SourceObject.CATEGORY else "id"
-        reads.attach_metafields(bc, source, records, id_key=id_key)
+        reads.attach_metafields(bc, source, records)
     return records
 
 

@@ -4,7 +4,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from sandbox.services import ensure_demo_environment
 from stores.models import Membership, Role, SalesforceOrg, Store
+from stores.services import connect_org
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -146,6 +148,20 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def owner(transactional_db):
+    return get_user_model().objects.create_superuser("owner", "o@example.com", "pw")
+
+
+@pytest.fixture
+def demo(owner, live_server):
+    """The demo store (25 customers, 15 products, 60 orders) and org, over real HTTP."""
+    environment = ensure_demo_environment(owner, live_server.url)
+    connect_org(environment.org)
+    environment.store.refresh_from_db()
+    return environment
 
 
 @pytest.fixture

@@ -159,12 +159,17 @@ METAFIELD_PATHS = {
 }
 
 
-def attach_metafields(bc, source: str, records: list[dict], id_key: str = "id") -> None:
+# The field that holds a record's id, where it is not `id` (the category trees API).
+ID_FIELDS = {"category": "category_id"}
+
+
+def attach_metafields(bc, source: str, records: list[dict]) -> None:
     """Add `metafields: {namespace: {key: value}}` to each record, in one call per page."""
     path = METAFIELD_PATHS.get(source)
     if not path or not records:
         return
-    by_id = {record[id_key]: record for record in records}
+    id_field = ID_FIELDS.get(source, "id")
+    by_id = {record[id_field]: record for record in records}
     for record in records:
         record["metafields"] = {}
     for chunk in _chunks(list(by_id), ID_CHUNK):

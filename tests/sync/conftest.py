@@ -1,30 +1,12 @@
 from collections import Counter
 
-import pytest
-from django.contrib.auth import get_user_model
-
 from integrations.bigcommerce.client import BigCommerceClient
 from integrations.retry import RetryPolicy
 from sandbox.salesforce.models import Org
 from sandbox.salesforce.records import all_records
-from sandbox.services import DEMO_ORG_NAME, ensure_demo_environment
-from stores.services import connect_org
+from sandbox.services import DEMO_ORG_NAME
 from sync.models import SyncRun
 from sync.pipeline import runner
-
-
-@pytest.fixture
-def owner(transactional_db):
-    return get_user_model().objects.create_superuser("owner", "o@example.com", "pw")
-
-
-@pytest.fixture
-def demo(owner, live_server):
-    """The demo store (25 customers, 15 products, 60 orders) and org, over real HTTP."""
-    environment = ensure_demo_environment(owner, live_server.url)
-    connect_org(environment.org)
-    environment.store.refresh_from_db()
-    return environment
 
 
 def import_now(store, source, kind=SyncRun.Kind.FULL, **fields) -> SyncRun:

@@ -136,6 +136,17 @@ def test_a_metafield_is_mapped_like_a_field(demo):
     assert descriptions <= {"Bin A1", "Bin B4", "Bin C2", "Bin D7"} and len(descriptions) > 1
 
 
+def test_a_category_metafield_is_mapped_like_a_field(demo):
+    setting = ObjectSetting.objects.get(store=demo.store, source="category")
+    FieldMapping.objects.filter(setting=setting, target_field="Description__c").update(
+        source="metafields.merchandising.banner"
+    )
+    run = import_now(demo.store, "category")
+    assert (run.status, run.failed) == ("succeeded", 0), run.error
+    banners = {c["Name"]: c.get("Description__c") for c in salesforce("BigCommerce_Category__c")}
+    assert banners["Sale"] == "Summer sale"
+
+
 @pytest.mark.parametrize(
     ("action", "contacts_left", "links_left"),
     [(DeleteAction.NOTHING, 25, 50), (DeleteAction.UNLINK, 25, 48), (DeleteAction.DELETE, 24, 48)],
