@@ -1,6 +1,6 @@
-"""A running run's row: its expected count, counters, checkpoint and end. The pipeline writes
-a run's progress only through here; who owns a running run (claim, heartbeat, take-over) is
-`sync/liveness.py`'s."""
+"""A run's row after it is created: its expected count, counters, checkpoint, deferral, cancel
+and end are written only here. Who owns a running run (claim, heartbeat, take-over of a dead
+worker's run) is `sync/liveness.py`'s."""
 
 from collections import Counter
 
@@ -79,6 +79,21 @@ def defer(run: SyncRun, until, reason: str) -> bool:
             error=reason,
         )
     )
+
+
+def cancel_queued(run: SyncRun) -> bool:
+    """Cancel a run no worker has taken; False when it is not queued."""
+    queued = _row(run).filter(status=SyncRun.Status.QUEUED)
+    return bool(
+        queued.update(
+            status=SyncRun.Status.CANCELLED, finished_at=timezone.now(), cancel_requested=True
+        )
+    )
+
+
+def request_cancel(run: SyncRun) -> None:
+    """Ask a running run to stop: it looks before each batch."""
+    _row(run).filter(status=SyncRun.Status.RUNNING).update(cancel_requested=True)
 
 
 def _row(run: SyncRun):

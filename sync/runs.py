@@ -8,11 +8,10 @@ run and enqueues its task once the transaction commits, so the worker always fin
 from itertools import pairwise
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from mappings.defaults import ensure_default_mappings
 from mappings.models import SourceObject
-from sync import deletion, enqueue, liveness
+from sync import deletion, enqueue, liveness, run_state
 from sync.models import SyncRun
 from sync.pipeline.runner import execute
 from sync.run_state import BATCH_KINDS
@@ -112,13 +111,8 @@ def _start_chain(
 def cancel_run(run: SyncRun) -> SyncRun:
     """A queued run is cancelled at once, and so is a running one whose worker is gone; a
     running one stops after its current batch."""
-    updated = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.CANCELLED, finished_at=timezone.now(), cancel_requested=True
-    )
-    if not updated and not liveness.cancel_if_dead(run):
-        SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RUNNING).update(
-            cancel_requested=True
-        )
+    if not run_state.cancel_queued(run) and not liveness.cancel_if_dead(run):
+        run_state.request_cancel(run)
     run.refresh_from_db()
     return run
 
