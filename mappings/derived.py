@@ -2,6 +2,9 @@
 
 from mappings.models import SourceObject
 
+# Paths the connector computes on import; BigCommerce has no such field to write back to.
+DERIVED_PATHS = frozenset({"full_name", "account_name", "customer_group"})
+
 
 def with_derived_fields(source: str, record: dict) -> dict:
     person = record.get("billing_address") or {} if source == SourceObject.GUEST else record

@@ -36,6 +36,23 @@ class DeleteAction(models.TextChoices):
     DELETE = "delete", "Delete the Salesforce record"
 
 
+class ExportMode(models.TextChoices):
+    UPDATE_ONLY = "update", "Update only (records never imported are skipped)"
+    UPSERT = "upsert", "Upsert (create in BigCommerce when nothing matches)"
+
+
+class ExportDeleteAction(models.TextChoices):
+    NOTHING = "nothing", "Do nothing in BigCommerce"
+    CLEAR = "clear", "Clear the mapped fields in BigCommerce"
+    DELETE = "delete", "Delete the BigCommerce record"
+
+
+class ConflictRule(models.TextChoices):
+    NEWEST = "newest", "Newest change wins"
+    SALESFORCE = "salesforce", "Salesforce wins"
+    BIGCOMMERCE = "bigcommerce", "BigCommerce wins"
+
+
 class MultipleMatches(models.TextChoices):
     SKIP = "skip", "Skip the record and log it"
     OLDEST = "oldest", "Update the oldest match"
@@ -75,6 +92,21 @@ class ObjectSetting(models.Model):
     multiple_matches = models.CharField(
         max_length=8, choices=MultipleMatches.choices, default=MultipleMatches.SKIP
     )
+    export_mode = models.CharField(
+        max_length=8, choices=ExportMode.choices, default=ExportMode.UPDATE_ONLY
+    )
+    export_on_delete = models.CharField(
+        "when deleted in Salesforce",
+        max_length=8,
+        choices=ExportDeleteAction.choices,
+        default=ExportDeleteAction.NOTHING,
+    )
+    conflict_rule = models.CharField(
+        "when both sides changed a field",
+        max_length=12,
+        choices=ConflictRule.choices,
+        default=ConflictRule.NEWEST,
+    )
     condition_mode = models.CharField(
         max_length=3, choices=[("all", "All"), ("any", "Any")], default="all"
     )
@@ -100,7 +132,18 @@ class ObjectSetting(models.Model):
         return targets_for(self)
 
     def rules_for(self, target_object: str) -> list[transform.Rule]:
-        return [m.as_rule() for m in self.field_mappings.filter(target_object=target_object)]
+        rows = self.field_mappings.filter(target_object=target_object).exclude(
+            direction=Direction.EXPORT
+        )
+        return [m.as_rule() for m in rows]
+
+    @property
+    def exports(self) -> bool:
+        return self.direction in (Direction.EXPORT, Direction.BOTH)
+
+    @property
+    def imports(self) -> bool:
+        return self.direction in (Direction.IMPORT, Direction.BOTH)
 
     def conditions_for(self, direction: str) -> list[conditions.Condition]:
         rows = self.conditions.filter(direction__in=[direction, Direction.BOTH])
@@ -165,6 +208,22 @@ class FieldMapping(models.Model):
     convert = models.CharField(max_length=16, choices=CONVERSIONS, blank=True, default="")
     default = models.CharField(max_length=255, blank=True, default="")
     required = models.BooleanField(default=False)
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.BOTH)
+    export_path = models.CharField(
+        "export to",
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="The BigCommerce field that takes the Salesforce value on export, for "
+        "templates and constants (other kinds write back to their source path).",
+    )
+    export_default = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="The BigCommerce value to write when the lookup table has no entry for the "
+        "Salesforce value (else the record fails).",
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -2,7 +2,7 @@ from django import forms
 
 from mappings.models import SourceObject
 from stores import access
-from sync.models import IdentityLink, ImportSchedule
+from sync.models import IdentityLink, ImportSchedule, RunDirection
 from sync.queries import filter_links
 
 
@@ -11,6 +11,12 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         choices=ImportSchedule.Kind.choices, initial=ImportSchedule.Kind.INCREMENTAL
     )
+    direction = forms.ChoiceField(
+        choices=RunDirection.choices, initial=RunDirection.IMPORT, required=False
+    )
+
+    def clean_direction(self):
+        return self.cleaned_data.get("direction") or RunDirection.IMPORT
 
 
 class EverythingForm(forms.Form):
@@ -24,20 +30,39 @@ class RecordImportForm(forms.Form):
     source_id = forms.CharField(label="BigCommerce id", max_length=64, strip=True)
 
 
+class RecordExportForm(forms.Form):
+    source = forms.ChoiceField(label="Object", choices=SourceObject.choices)
+    source_id = forms.RegexField(
+        label="Salesforce id", regex=r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$", strip=True
+    )
+
+
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = ImportSchedule
-        fields = ["source", "kind", "every_minutes", "enabled"]
+        fields = ["source", "direction", "kind", "every_minutes", "enabled"]
         labels = {"source": "Object"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].required = False
+
+    def clean_direction(self):
+        return self.cleaned_data.get("direction") or RunDirection.IMPORT
 
     def clean(self):
         # The store is not a field of the form, so ModelForm leaves this constraint unchecked.
         data = super().clean()
         twins = ImportSchedule.objects.filter(
-            store=self.instance.store, source=data.get("source"), kind=data.get("kind")
+            store=self.instance.store,
+            source=data.get("source"),
+            kind=data.get("kind"),
+            direction=data.get("direction"),
         ).exclude(pk=self.instance.pk)
         if twins.exists():
-            raise forms.ValidationError("This store already has this import of this object.")
+            raise forms.ValidationError(
+                "This store already has this import (or export) of this object."
+            )
         return data
 
 

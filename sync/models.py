@@ -49,6 +49,10 @@ class IdentityLink(models.Model):
     target_id = models.CharField(max_length=18)
     values_hash = models.CharField(max_length=64, blank=True, default="")
     export_hash = models.CharField(max_length=64, blank=True, default="")
+    # The BigCommerce values of the exported fields as last synced either way, and when:
+    # what tells which side changed a field since (a conflict when both did).
+    synced_values = models.JSONField(default=dict, blank=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +69,11 @@ class IdentityLink(models.Model):
 
     def __str__(self):
         return f"{self.source_type} {self.source_id} ↔ {self.target_object} {self.target_id}"
+
+
+class RunDirection(models.TextChoices):
+    IMPORT = "import", "Import"
+    EXPORT = "export", "Export"
 
 
 class SyncRun(models.Model):
@@ -84,6 +93,7 @@ class SyncRun(models.Model):
 
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="runs")
     source = models.CharField(max_length=16, choices=SourceObject.choices)
+    direction = models.CharField(max_length=8, choices=RunDirection.choices, default="import")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     trigger = models.CharField(max_length=16, default="manual")  # manual, schedule, api, webhook
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
@@ -130,9 +140,10 @@ class SyncRun(models.Model):
             models.Index(fields=["status", "heartbeat_at"], name="run_by_heartbeat"),
         ]
         constraints = [
-            # Two batch imports of one object at once would only fight over the same records.
+            # Two batch runs of one object and direction at once would only fight over the
+            # same records.
             models.UniqueConstraint(
-                fields=["store", "source"],
+                fields=["store", "source", "direction"],
                 condition=models.Q(
                     status__in=["queued", "running"], kind__in=["full", "incremental"]
                 ),
@@ -141,7 +152,13 @@ class SyncRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} of {self.source} for {self.store} ({self.status})"
+        return f"{self.title} of {self.source} for {self.store} ({self.status})"
+
+    @property
+    def title(self) -> str:
+        """What the run is, direction included: "Full import", "Incremental export",
+        "Selected records (export)"."""
+        return kind_title(self.kind, self.direction)
 
     @property
     def outcome_label(self) -> str:
@@ -150,6 +167,15 @@ class SyncRun(models.Model):
             noun = "failure" if self.failed == 1 else "failures"
             return f"Completed with {self.failed:,} {noun}"
         return self.get_status_display()
+
+
+def kind_title(kind: str, direction: str) -> str:
+    label = SyncRun.Kind(kind).label
+    if direction == RunDirection.IMPORT:
+        return label
+    if kind in (SyncRun.Kind.FULL, SyncRun.Kind.INCREMENTAL):
+        return label.replace("import", "export")
+    return f"{label} (export)"
 
 
 class Outcome(models.TextChoices):
@@ -200,7 +226,8 @@ class SyncLogEntry(models.Model):
 
 
 class ImportSchedule(models.Model):
-    """An import of one object of a store that beat starts every `every_minutes` minutes.
+    """An import or export of one object of a store that beat starts every `every_minutes`
+    minutes (an incremental export is how Salesforce's changes are picked up).
 
     sync/schedules.py keeps a django-celery-beat PeriodicTask in step with each schedule; the
     task starts a run and skips its turn when an import of the object is still active.
@@ -212,6 +239,9 @@ class ImportSchedule(models.Model):
 
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="schedules")
     source = models.CharField(max_length=16, choices=SourceObject.choices)
+    direction = models.CharField(
+        max_length=8, choices=RunDirection.choices, default=RunDirection.IMPORT
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREMENTAL)
     every_minutes = models.PositiveIntegerField(
         "every (minutes)",
@@ -238,10 +268,15 @@ class ImportSchedule(models.Model):
         ordering = ["source", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["store", "source", "kind"], name="one_import_schedule_per_object_and_kind"
+                fields=["store", "source", "kind", "direction"],
+                name="one_schedule_per_object_kind_and_direction",
             )
         ]
 
     def __str__(self):
         every = f"every {self.every_minutes} min"
-        return f"{self.get_kind_display()} of {self.get_source_display()} for {self.store} {every}"
+        return f"{self.title} of {self.get_source_display()} for {self.store} {every}"
+
+    @property
+    def title(self) -> str:
+        return kind_title(self.kind, self.direction)

@@ -22,11 +22,11 @@ def start_and_show(request, store, start, *, back: str):
 def _queued_message(started) -> str:
     first = started[0]
     if len(started) == 1:
-        return f"{first.get_kind_display()} of {first.get_source_display().lower()} queued."
+        return f"{first.title} of {first.get_source_display().lower()} queued."
     parts = ", ".join(
         f"{_records(run)}{run.get_source_display().lower()} (run #{run.pk})" for run in started
     )
-    return f"{first.get_kind_display()} queued, one run per object, in this order: {parts}."
+    return f"{first.title} queued, one run per object, in this order: {parts}."
 
 
 def _records(run) -> str:

@@ -1,7 +1,8 @@
 """Re-sync from the log: one record from its log row, every failed record of a run, or a
-record by its BigCommerce id. The console (Logs and Runs pages) and the REST API call these."""
+record by its BigCommerce id (import) or Salesforce Id (export). The console (Logs and Runs
+pages) and the REST API call these."""
 
-from sync.models import SyncLogEntry, SyncRun
+from sync.models import RunDirection, SyncLogEntry, SyncRun
 from sync.run_log import failed_records
 from sync.runs import RunRefused, start_run, start_runs
 
@@ -14,6 +15,7 @@ def resync_entry(entry: SyncLogEntry, user=None) -> SyncRun:
         trigger="resync",
         user=user,
         source_ids=[entry.source_id],
+        direction=entry.direction,
     )
 
 
@@ -23,10 +25,30 @@ def resync_failed(run: SyncRun, user=None) -> list[SyncRun]:
     failed = failed_records(run)
     if not failed:
         raise RunRefused("No record of this run failed.")
-    return start_runs(run.store, failed.items(), SyncRun.Kind.RESYNC, trigger="resync", user=user)
+    return start_runs(
+        run.store,
+        failed.items(),
+        SyncRun.Kind.RESYNC,
+        trigger="resync",
+        user=user,
+        direction=run.direction,
+    )
 
 
 def resync_record(store, source: str, source_id, user=None, *, trigger="manual") -> SyncRun:
     return start_run(
         store, source, SyncRun.Kind.RECORDS, trigger=trigger, user=user, source_ids=[source_id]
+    )
+
+
+def export_record(store, source: str, salesforce_id, user=None, *, trigger="manual") -> SyncRun:
+    """Export one record now, by its Salesforce Id."""
+    return start_run(
+        store,
+        source,
+        SyncRun.Kind.RECORDS,
+        trigger=trigger,
+        user=user,
+        source_ids=[salesforce_id],
+        direction=RunDirection.EXPORT,
     )

@@ -145,6 +145,7 @@ def _entry(store, run, outcome: RecordOutcome, calls, attempts) -> SyncLogEntry:
         store=store,
         run=run,
         source=outcome.source,
+        direction=run.direction if run is not None else "import",
         source_id=outcome.source_id,
         target_object=outcome.target_object,
         target_id=outcome.target_id or "",

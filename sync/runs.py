@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from mappings.defaults import ensure_default_mappings
 from mappings.models import SourceObject
 from sync import deletion, enqueue, liveness, run_state
-from sync.models import SyncRun
+from sync.models import RunDirection, SyncRun
 from sync.pipeline.runner import execute
 from sync.run_state import BATCH_KINDS
 
@@ -32,21 +32,40 @@ def start_run(
     user=None,
     source_ids=None,
     since=None,
+    direction: str = RunDirection.IMPORT,
 ) -> SyncRun:
-    """Queue an import of one object of a store; the worker runs it."""
+    """Queue an import (or export) of one object of a store; the worker runs it."""
     if kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC) and not source_ids:
-        raise RunRefused("Choose at least one record to import.")
+        raise RunRefused(f"Choose at least one record to {direction}.")
+    if direction == RunDirection.EXPORT:
+        _check_exports(store, source)
     batch = [(source, source_ids)]
-    return _start_chain(store, batch, kind, trigger=trigger, user=user, since=since)[0]
+    return _start_chain(
+        store, batch, kind, trigger=trigger, user=user, since=since, direction=direction
+    )[0]
 
 
-def start_runs(store, batches, kind: str, *, trigger: str, user=None) -> list[SyncRun]:
+def _check_exports(store, source: str) -> None:
+    setting = store.object_settings.filter(source=source).first()
+    if source not in EXPORTABLE:
+        raise RunRefused(f"{SourceObject(source).label} are not exported to BigCommerce.")
+    if setting is None or not setting.enabled or not setting.exports:
+        label = SourceObject(source).label
+        raise RunRefused(
+            f"{label} are not exported: set their direction to "
+            "'Salesforce → BigCommerce' or 'Both ways' first."
+        )
+
+
+def start_runs(
+    store, batches, kind: str, *, trigger: str, user=None, direction=RunDirection.IMPORT
+) -> list[SyncRun]:
     """Queue one run per (source, ids) in `batches`, executed one after the other in the
     order given (dependencies first): each run queues the next when it ends."""
     batches = [(source, ids) for source, ids in batches if ids]
     if not batches:
-        raise RunRefused("Choose at least one record to import.")
-    return _start_chain(store, batches, kind, trigger=trigger, user=user)
+        raise RunRefused(f"Choose at least one record to {direction}.")
+    return _start_chain(store, batches, kind, trigger=trigger, user=user, direction=direction)
 
 
 # Dependency order: people and the catalog before the orders that need them, orders before
@@ -59,6 +78,10 @@ EVERYTHING = (
     SourceObject.ORDER,
     SourceObject.REFUND,
 )
+
+
+# What Salesforce changes can flow back to: people, the catalog and orders' status.
+EXPORTABLE = (SourceObject.CUSTOMER, SourceObject.PRODUCT, SourceObject.ORDER)
 
 
 def start_everything(store, kind: str, *, trigger: str = "manual", user=None) -> list[SyncRun]:
@@ -89,21 +112,30 @@ def start_everything(store, kind: str, *, trigger: str = "manual", user=None) ->
 
 
 def _start_chain(
-    store, batches, kind: str, *, trigger: str, user=None, since=None
+    store, batches, kind: str, *, trigger: str, user=None, since=None, direction=RunDirection.IMPORT
 ) -> list[SyncRun]:
     """Runs of (source, ids) in this order, each queueing the next when it ends; the first
     is queued once the transaction commits."""
     try:
         with transaction.atomic():
             started = [
-                _new_run(store, source, kind, trigger=trigger, user=user, ids=ids, since=since)
+                _new_run(
+                    store,
+                    source,
+                    kind,
+                    trigger=trigger,
+                    user=user,
+                    ids=ids,
+                    since=since,
+                    direction=direction,
+                )
                 for source, ids in batches
             ]
             for run, then in pairwise(started):
                 run.next_run = then
                 run.save(update_fields=["next_run"])
     except IntegrityError:  # one_active_batch_run_per_object
-        raise RunRefused("An import of these records is already queued or running.") from None
+        raise RunRefused(f"An {direction} of these records is already queued or running.") from None
     enqueue.run_import_on_commit(started[0].pk)
     return started
 
@@ -145,10 +177,13 @@ def import_records(store, source: str, source_ids, *, trigger: str = "webhook") 
     return execute_run(run.pk)
 
 
-def _new_run(store, source, kind, *, trigger, user=None, ids=None, since=None) -> SyncRun:
+def _new_run(
+    store, source, kind, *, trigger, user=None, ids=None, since=None, direction=RunDirection.IMPORT
+) -> SyncRun:
     return SyncRun.objects.create(
         store=store,
         source=source,
+        direction=direction,
         kind=kind,
         trigger=trigger,
         requested_by=user if user is not None and user.is_authenticated else None,

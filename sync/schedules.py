@@ -1,4 +1,5 @@
-"""Scheduled imports: each ImportSchedule has a django-celery-beat PeriodicTask kept in step.
+"""Scheduled imports and exports: each ImportSchedule has a django-celery-beat PeriodicTask
+kept in step.
 
 The schedule row is what people edit; the PeriodicTask is what beat reads. Both change in one
 transaction here, through model saves and deletes so that beat's change tracking notices.
@@ -10,8 +11,8 @@ import logging
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from sync.models import ImportSchedule, SyncRun
-from sync.runs import RunRefused, start_run
+from sync.models import ImportSchedule, RunDirection, SyncRun
+from sync.runs import EXPORTABLE, RunRefused, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +59,41 @@ def run_scheduled_import(schedule_id: int) -> SyncRun | None:
         return None
     with transaction.atomic():
         try:
-            run = start_run(schedule.store, schedule.source, schedule.kind, trigger="schedule")
+            run = start_run(
+                schedule.store,
+                schedule.source,
+                schedule.kind,
+                trigger="schedule",
+                direction=schedule.direction,
+            )
         except RunRefused as refused:
             logger.info("Scheduled import %s skipped: %s", schedule_id, refused)
             return None
         ImportSchedule.objects.filter(pk=schedule.pk).update(last_run=run)
     return run
+
+
+EXPORT_POLL_MINUTES = 5
+
+
+def ensure_export_schedule(setting) -> None:
+    """An object that exports gets an incremental export every few minutes, unless the
+    store has one (or had one, disabled on purpose)."""
+    if not (setting.enabled and setting.exports) or setting.source not in EXPORTABLE:
+        return
+    if ImportSchedule.objects.filter(
+        store=setting.store, source=setting.source, direction=RunDirection.EXPORT
+    ).exists():
+        return
+    save_schedule(
+        ImportSchedule(
+            store=setting.store,
+            source=setting.source,
+            direction=RunDirection.EXPORT,
+            kind=ImportSchedule.Kind.INCREMENTAL,
+            every_minutes=EXPORT_POLL_MINUTES,
+        )
+    )
 
 
 def _forget_orphan_task(schedule_id: int) -> None:

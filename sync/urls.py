@@ -24,6 +24,7 @@ urlpatterns = [
         name="run_resync_failed",
     ),
     path("stores/<int:store_id>/records/import/", views.record_import, name="record_import"),
+    path("stores/<int:store_id>/records/export/", views.record_export, name="record_export"),
     path("stores/<int:store_id>/schedules/", views.schedule_list, name="schedule_list"),
     path("stores/<int:store_id>/schedules/new/", views.schedule_create, name="schedule_create"),
     path(

@@ -21,6 +21,7 @@ from sync import schedules
 from sync.forms import (
     EverythingForm,
     ImportForm,
+    RecordExportForm,
     RecordFilterForm,
     RecordImportForm,
     ScheduleForm,
@@ -28,7 +29,7 @@ from sync.forms import (
 from sync.models import ImportSchedule, SyncLogEntry, SyncRun
 from sync.presentation import start_and_show
 from sync.queries import operated_store_ids
-from sync.resync import resync_failed, resync_record
+from sync.resync import export_record, resync_failed, resync_record
 from sync.runs import ACTIVE, cancel_run, start_everything, start_run
 
 RUNS_PER_PAGE = 25
@@ -71,7 +72,12 @@ def run_start(request, store_id):
         store_id,
         ImportForm,
         lambda store, data: start_run(
-            store, data["source"], data["kind"], trigger="manual", user=request.user
+            store,
+            data["source"],
+            data["kind"],
+            trigger="manual",
+            user=request.user,
+            direction=data["direction"],
         ),
     )
 
@@ -165,6 +171,19 @@ def record_import(request, store_id):
         store_id,
         RecordImportForm,
         lambda store, data: resync_record(
+            store, data["source"], data["source_id"], user=request.user
+        ),
+    )
+
+
+@require_POST
+def record_export(request, store_id):
+    """Export one record by its Salesforce Id (the Records page's rows, the Runs page form)."""
+    return _start_from_form(
+        request,
+        store_id,
+        RecordExportForm,
+        lambda store, data: export_record(
             store, data["source"], data["source_id"], user=request.user
         ),
     )

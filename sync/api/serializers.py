@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from mappings.models import SourceObject
-from sync.models import ImportSchedule, SyncRun
+from sync.models import ImportSchedule, RunDirection, SyncRun
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -14,6 +14,7 @@ class RunSerializer(serializers.ModelSerializer):
             "id",
             "store",
             "source",
+            "direction",
             "kind",
             "trigger",
             "status",
@@ -46,6 +47,7 @@ class StartRunSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ImportSchedule.Kind.choices, default=ImportSchedule.Kind.INCREMENTAL
     )
+    direction = serializers.ChoiceField(choices=RunDirection.choices, default=RunDirection.IMPORT)
 
 
 class ImportEverythingSerializer(serializers.Serializer):
@@ -59,6 +61,11 @@ class ImportRecordSerializer(serializers.Serializer):
     source_id = serializers.CharField(max_length=64)
 
 
+class ExportRecordSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=SourceObject.choices)
+    salesforce_id = serializers.RegexField(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
+
+
 class ImportScheduleSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportSchedule
@@ -66,6 +73,7 @@ class ImportScheduleSerializer(serializers.ModelSerializer):
             "id",
             "store",
             "source",
+            "direction",
             "kind",
             "every_minutes",
             "enabled",

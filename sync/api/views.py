@@ -8,13 +8,14 @@ from rest_framework.response import Response
 from stores import access
 from stores.models import Role
 from sync.api.serializers import (
+    ExportRecordSerializer,
     ImportEverythingSerializer,
     ImportRecordSerializer,
     ImportScheduleSerializer,
     RunSerializer,
     StartRunSerializer,
 )
-from sync.resync import resync_failed, resync_record
+from sync.resync import export_record, resync_failed, resync_record
 from sync.runs import ACTIVE, RunRefused, cancel_run, start_everything, start_run
 
 
@@ -63,10 +64,18 @@ class RunViewSet(
         return self.store().runs.select_related("requested_by")
 
     def create(self, request, store_id):
-        """Queue a full or incremental import of one object."""
+        """Queue a full or incremental import (or, with `direction: export`, export) of one
+        object."""
         store = self.store(needs=Role.OPERATOR)
         data = valid_input(StartRunSerializer, request.data)
-        run = start_run(store, data["source"], data["kind"], trigger="api", user=request.user)
+        run = start_run(
+            store,
+            data["source"],
+            data["kind"],
+            trigger="api",
+            user=request.user,
+            direction=data["direction"],
+        )
         return created(run)
 
     @action(detail=True, methods=["post"])
@@ -105,6 +114,16 @@ class RunViewSet(
         data = valid_input(ImportRecordSerializer, request.data)
         run = resync_record(
             store, data["source"], data["source_id"], user=request.user, trigger="api"
+        )
+        return created(run)
+
+    @action(detail=False, methods=["post"], url_path="export-record")
+    def export_record(self, request, store_id):
+        """Queue an export of one record by its Salesforce Id."""
+        store = self.store(needs=Role.OPERATOR)
+        data = valid_input(ExportRecordSerializer, request.data)
+        run = export_record(
+            store, data["source"], data["salesforce_id"], user=request.user, trigger="api"
         )
         return created(run)
 

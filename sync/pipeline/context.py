@@ -45,13 +45,15 @@ class Context:
     def rules(self, setting: ObjectSetting, sobject: str):
         return self._once(("rules", setting.pk, sobject), lambda: setting.rules_for(sobject))
 
-    def conditions(self, setting: ObjectSetting):
-        return self._once(("conditions", setting.pk), lambda: setting.conditions_for("import"))
+    def conditions(self, setting: ObjectSetting, direction: str = "import"):
+        return self._once(
+            ("conditions", setting.pk, direction), lambda: setting.conditions_for(direction)
+        )
 
-    def passes(self, setting: ObjectSetting, record: dict) -> bool:
+    def passes(self, setting: ObjectSetting, record: dict, direction: str = "import") -> bool:
         return conditions.passes(
             record,
-            self.conditions(setting),
+            self.conditions(setting, direction),
             mode=setting.condition_mode,
             action=setting.condition_action,
         )

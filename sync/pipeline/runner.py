@@ -15,8 +15,9 @@ from integrations.retry import RetryPolicy
 from mappings.defaults import ensure_default_mappings
 from sync import run_log, run_state
 from sync.liveness import INLINE_TRIGGERS
-from sync.models import Outcome, SyncRun
+from sync.models import Outcome, RunDirection, SyncRun
 from sync.pipeline.context import Context
+from sync.pipeline.exporters import exporter_for
 from sync.pipeline.importers import importer_for
 from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.run_log import RecordOutcome
@@ -64,7 +65,7 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
     ensure_default_mappings(run.store)
     try:
         ctx = ctx or Context(run.store, run)
-        pipe = importer_for(ctx, run.source)
+        pipe = pipe_for(ctx, run)
         pipe.check_target()
         watermark = _run_pages(run, ctx, pipe, sleep)
     except Cancelled:
@@ -87,6 +88,12 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
         run_state.finish(run, _completed(run), watermark=watermark)
     run.refresh_from_db()
     return run
+
+
+def pipe_for(ctx: Context, run: SyncRun) -> Pipe:
+    if run.direction == RunDirection.EXPORT:
+        return exporter_for(ctx, run.source)
+    return importer_for(ctx, run.source)
 
 
 def _defer_or_fail(run: SyncRun, exc: errors.RateLimited) -> None:
@@ -159,7 +166,7 @@ def _pages(run, pipe: Pipe):
         return
     since = run.watermark_from
     if run.kind == SyncRun.Kind.INCREMENTAL and since is None:
-        since = last_watermark(run.store, run.source)
+        since = last_watermark(run.store, run.source, run.direction)
     run_state.reads_from(run, since)
     # The expected count comes with the first page where the API gives one (v3), not from a
     # call of its own; v2 orders have none, and their runs show progress without it.
@@ -175,17 +182,18 @@ def _chosen_records(run, pipe: Pipe):
         with recording() as calls:
             found = pipe.fetch(chunk)
         missing = set(chunk) - {pipe.source_id(r) for r in found}
-        gone = [_gone(run.source, source_id) for source_id in sorted(missing)]
+        gone = [_gone(run, source_id) for source_id in sorted(missing)]
         run_log.save(run.store, run, gone, calls, shared=calls)  # counts the calls that read it
         yield found
 
 
-def _gone(source, source_id) -> RecordOutcome:
+def _gone(run, source_id) -> RecordOutcome:
+    system = "Salesforce" if run.direction == RunDirection.EXPORT else "BigCommerce"
     return RecordOutcome(
-        source,
+        run.source,
         source_id,
         Outcome.SKIPPED,
-        message="The record is no longer in BigCommerce; nothing was written.",
+        message=f"The record is no longer in {system}; nothing was written.",
     )
 
 
@@ -230,12 +238,13 @@ def _later(watermark, outcomes, source):
     return latest if watermark is None or latest > watermark else watermark
 
 
-def last_watermark(store, source):
-    """Where the next incremental import starts: the last successful batch run's watermark."""
+def last_watermark(store, source, direction=RunDirection.IMPORT):
+    """Where the next incremental run starts: the last successful batch run's watermark."""
     return (
         SyncRun.objects.filter(
             store=store,
             source=source,
+            direction=direction,
             status__in=COMPLETED,
             kind__in=BATCH_KINDS,
             watermark_to__isnull=False,

@@ -115,7 +115,7 @@ def test_a_second_schedule_of_the_same_object_and_kind_is_refused(client_for, al
     data = {"source": "customer", "kind": "incremental", "every_minutes": 60}
     response = client_for(alice).post(f"/stores/{store_a.pk}/schedules/new/", data)
     assert response.status_code == 200
-    assert "already has this import of this object" in response.content.decode()
+    assert "already has this import (or export) of this object" in response.content.decode()
     assert ImportSchedule.objects.count() == 1
 
 

@@ -137,6 +137,23 @@ class Importer(Pipe):
             match_record=p.record,
         )
 
+    def hashes_of(self, record: dict, target_ids: dict[str, str]) -> dict[str, str]:
+        """The hash of each sObject's values an import of this record would send, given the
+        Salesforce records it is linked with: what the unchanged check compares. An export
+        keeps them, so the webhook its own write causes comes back unchanged."""
+        prepared = self.prepare(with_derived_fields(self.source, self.derive(record)))
+        if not prepared.ok:
+            return {}
+        written: list = []
+        hashes = {}
+        for sobject, lookups in self.steps():
+            extra = lookups(prepared, dict(written)) if lookups else {}
+            write = self.write_for(prepared, sobject, extra, written)
+            write.target_id = target_ids.get(sobject)
+            written.append((sobject, write))
+            hashes[sobject] = write.hash
+        return hashes
+
     def fold(self, prepared: list[Prepared], done: dict[str, list]) -> list[RecordOutcome]:
         """One outcome per source record, from the writes of all its units."""
         by_source: dict[str, list[Prepared]] = {}

@@ -123,6 +123,9 @@ class ProductImporter(Importer):
     def targets(self):
         return ["Product2", "PricebookEntry"]
 
+    def steps(self):
+        return [("Product2", None), ("PricebookEntry", _entry_in(self.ctx.standard_pricebook_id))]
+
     def units(self, record: dict) -> list:
         if self.source_type != "variant":
             return [self.prepare(record)]
@@ -140,10 +143,7 @@ class ProductImporter(Importer):
 
     def load(self, records):
         prepared = [unit for record in records for unit in self.units(record)]
-        standard = self.ctx.standard_pricebook_id
-        done = self.write_units(
-            prepared, [("Product2", None), ("PricebookEntry", _entry_in(standard))]
-        )
+        done = self.write_units(prepared, self.steps())
         if self.setting.custom_price_book:
             self._write_custom_entries(prepared, done)
         return self.fold(prepared, done)

@@ -1,0 +1,141 @@
+"""Product2 (with its standard price) → BigCommerce products."""
+
+from integrations.bigcommerce import reads, writes
+from mappings.models import SourceObject
+from sync.pipeline.exporters.base import (
+    PAGE,
+    Exporter,
+    Unit,
+    parse_stamp,
+    soql_stamp,
+    take_results,
+)
+from sync.pipeline.importers.catalog import ProductImporter
+from sync.pipeline.matching import quote
+
+ENTRY = "PricebookEntry"
+# Product fields BigCommerce takes in a write (products_catalog.v3.yml) that mappings export.
+PRODUCT_FIELDS = {
+    "name",
+    "sku",
+    "description",
+    "price",
+    "cost_price",
+    "retail_price",
+    "sale_price",
+    "weight",
+    "is_visible",
+    "is_featured",
+    "inventory_level",
+    "inventory_warning_level",
+    "availability",
+    "brand_id",
+    "upc",
+    "mpn",
+    "gtin",
+    "page_title",
+    "search_keywords",
+    "meta_description",
+    "warranty",
+}
+
+
+class ProductExporter(Exporter):
+    """A Product2 and its entry in the standard price book (`PricebookEntry.UnitPrice`): a
+    price change moves the entry, not the product, so both are read for changes."""
+
+    source = source_type = SourceObject.PRODUCT
+    main_object = "Product2"
+    resource = "product"
+    parents = {ENTRY: ENTRY}
+    natural_key = "sku"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        if self.setting.variants_as_products:
+            raise LookupError(
+                "Products imported with 'variants as products' are not exported to BigCommerce."
+            )
+
+    def writable(self, path):
+        return path in PRODUCT_FIELDS
+
+    def columns(self):
+        own = [c for c in super().columns() if not c.startswith(f"{ENTRY}.")]
+        return own
+
+    def pages(self, since):
+        if since is None:
+            yield from super().pages(None)
+            return
+        changed = self._changed_products(since)
+        for start in range(0, len(changed), PAGE):
+            yield self.fetch(changed[start : start + PAGE])
+
+    def _changed_products(self, since) -> list[str]:
+        """Ids of products changed since then, or whose standard price was, oldest first."""
+        user = quote(self.ctx.sf.user_id())
+        recent = f"SystemModstamp >= {soql_stamp(since)} AND LastModifiedById != {user}"
+        book = quote(self.ctx.standard_pricebook_id)
+        stamps: dict[str, object] = {}
+        queries = [
+            ("Id", f"SELECT Id, SystemModstamp FROM Product2 WHERE {recent}"),  # noqa: S608
+            (
+                "Product2Id",
+                f"SELECT Product2Id, SystemModstamp FROM {ENTRY} "  # noqa: S608
+                f"WHERE Pricebook2Id = {book} AND {recent}",
+            ),
+        ]
+        for key, soql in queries:
+            for row in self.ctx.sf.query(soql):
+                stamp_of = parse_stamp(row.get("SystemModstamp"))
+                if stamp_of is not None and stamp_of > since:
+                    stamps[row[key]] = max(stamp_of, stamps.get(row[key], stamp_of))
+        return sorted(stamps, key=lambda product_id: (stamps[product_id], product_id))
+
+    def fetch(self, ids):
+        products = super().fetch(ids)
+        if products:
+            self._attach_entries(products)
+        return products
+
+    def _attach_entries(self, products: list[dict]) -> None:
+        fields = [rule.field.split(".", 1)[1] for rule in self.plan.rules if "." in rule.field]
+        columns = ", ".join(dict.fromkeys(["Id", "Product2Id", "SystemModstamp", *fields]))
+        listed = ", ".join(quote(p["Id"]) for p in products)
+        book = quote(self.ctx.standard_pricebook_id)
+        soql = (
+            f"SELECT {columns} FROM {ENTRY} "  # noqa: S608
+            f"WHERE Pricebook2Id = {book} AND Product2Id IN ({listed})"
+        )
+        entries = {row["Product2Id"]: row for row in self.ctx.sf.query(soql)}
+        for product in products:
+            product[ENTRY] = entries.get(product["Id"])
+
+    def read(self, ids):
+        return {str(p["id"]): p for p in reads.products_by_id(self.ctx.bc, ids)}
+
+    def find(self, keys):
+        found: dict[str, list[dict]] = {}
+        for product in reads.products_by_sku(self.ctx.bc, keys):
+            found.setdefault(str(product.get("sku") or "").lower(), []).append(product)
+        return found
+
+    def update(self, units):
+        items = [{"id": int(u.bc_id), **self.body(u)} for u in units]
+        take_results(units, writes.update_products(self.ctx.bc, items))
+
+    def create(self, units):
+        bodies = [{"type": "physical", "weight": 0, **self.body(u)} for u in units]
+        take_results(units, writes.create_products(self.ctx.bc, bodies))
+
+    def links_for(self, unit: Unit):
+        links = {"Product2": unit.sf_id}
+        entry = unit.record.get(ENTRY)
+        if entry:
+            links[ENTRY] = entry["Id"]
+        return links
+
+    def import_hashes(self, unit, links):
+        after = {**(unit.current or {}), **(unit.written or {})}
+        return ProductImporter(self.ctx).hashes_of(after, links)
