@@ -3,7 +3,8 @@
 `provision_org` makes an org ready for the connector: the standard schema, the standard price
 book, Account record types, an integration user, a connected app (consumer key and secret, an
 RSA key pair and certificate for the JWT flow) and the demo customisations (a unique external ID
-field `BigCommerce_ID__c` on the objects the connector writes, and a category object).
+field `BigCommerce_ID__c` on the objects the connector writes, a category object, and the
+customer tier picklist `Account.Customer_Tier__c`).
 """
 
 import re
@@ -53,6 +54,8 @@ __all__ = [
 EXTERNAL_ID_OBJECTS = ("Account", "Contact", "Product2", "Order", "Opportunity", "Case")
 ACCOUNT_RECORD_TYPES = (("Business", "Business"), ("Wholesale", "Wholesale"))
 CATEGORY_OBJECT = "BigCommerce_Category__c"
+CUSTOMER_TIER_FIELD = "Customer_Tier__c"
+CUSTOMER_TIERS = ("Standard", "Gold", "VIP")
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
 AUTHORIZE_PATH = "/services/oauth2/authorize"
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -98,7 +101,11 @@ def provision_org(
 
     Raises ValueError if the consumer key or the username belongs to another org's app or user.
     """
-    org = Org.objects.filter(name=name).first() or _create_org(name)
+    org = Org.objects.filter(name=name).first()
+    if org is None:
+        org = _create_org(name)
+    else:
+        _define_customer_tier(org)  # orgs provisioned before the field was part of the demo
     user = OrgUser.objects.filter(org=org).order_by("pk").first()
     app = ConnectedApp.objects.filter(org=org).order_by("pk").first()
     _ensure_free(ConnectedApp, "consumer_key", client_id, app)
@@ -289,6 +296,20 @@ def _define_demo_schema(org: Org) -> None:
         org, CATEGORY_OBJECT, "Parent__c", "lookup", reference_to=CATEGORY_OBJECT, label="Parent"
     )
     define_custom_field(org, CATEGORY_OBJECT, "Description__c", "textarea", label="Description")
+    _define_customer_tier(org)
+
+
+def _define_customer_tier(org: Org) -> None:
+    """The Account field the default export mapping turns into a BigCommerce customer group."""
+    if load_schema(org).get("Account").field(CUSTOMER_TIER_FIELD) is None:
+        define_custom_field(
+            org,
+            "Account",
+            CUSTOMER_TIER_FIELD,
+            "picklist",
+            picklist_values=list(CUSTOMER_TIERS),
+            label="Customer Tier",
+        )
 
 
 def set_duplicate_rules(org: Org, rules: list[dict]) -> None:
