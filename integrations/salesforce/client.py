@@ -26,6 +26,7 @@ from integrations import errors
 from integrations.http import DowngradeToHttp, Session
 from integrations.retry import RetryPolicy
 from integrations.salesforce import auth
+from integrations.salesforce.credentials import org_cache_key
 from integrations.salesforce.errors import SYSTEM, from_error_item, from_exception
 
 COLLECTION_SIZE = 200
@@ -208,8 +209,7 @@ class SalesforceClient:
 
     def cache_key(self, *parts) -> str:
         """A key for what the org's schema decides (describes, the standard price book)."""
-        joined = ":".join(str(part) for part in parts)
-        return f"sf:{self.org.pk}:{self.org.schema_generation}:{self.org.api_version}:{joined}"
+        return org_cache_key(self.org, *parts)
 
     def forget_schema(self) -> None:
         """Every worker reads the org's describes and standard price book afresh."""
@@ -222,6 +222,22 @@ class SalesforceClient:
             described = self._run(lambda sf: getattr(sf, sobject).describe(), idempotent=True)
             cache.set(key, described, timeout=DESCRIBE_TTL)
         return described
+
+    def user_id(self) -> str:
+        """The Id of the user the connector acts as: the LastModifiedById of its own writes.
+
+        Every token answer names it (auth.py keeps it for a day); otherwise Salesforce's
+        UserInfo endpoint is asked, at most once a day per org.
+        """
+        known = auth.known_user_id(self.org)
+        if known:
+            return known
+        info = self._run(_userinfo, idempotent=True) or {}
+        user_id = info.get("user_id") or auth.user_id_of(info.get("sub") or "")
+        if not user_id:
+            raise errors.PermanentError("UserInfo did not name the user", system=SYSTEM)
+        auth.remember_user_id(self.org, user_id)
+        return user_id
 
     def limits(self) -> dict:
         return self._run(lambda sf: sf.limits(), idempotent=True)
@@ -496,6 +512,20 @@ class _Call:
     idempotent: bool
     renewed: bool = False  # its session was renewed once already
     may_repeat: bool = False  # its last failure may be tried again
+
+
+def _userinfo(sf: Salesforce) -> dict | None:
+    """OpenID Connect's UserInfo for the session's user.
+
+    It answers an expired or bad token with 403 where the REST API says 401; raised as an
+    expired session here, so that the token is renewed once.
+    """
+    try:
+        return sf.oauth2("userinfo")
+    except sf_exceptions.SalesforceRefusedRequest as exc:
+        raise sf_exceptions.SalesforceExpiredSession(
+            exc.url, exc.status, exc.resource_name, exc.content
+        ) from exc
 
 
 def _passing(error: BaseException) -> bool:

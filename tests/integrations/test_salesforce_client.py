@@ -680,3 +680,61 @@ def test_records_of_a_closed_job_whose_end_is_unknown_are_not_written_again_at_o
 
     assert all(r.error.retryable and r.error.status == 503 for r in results)
     assert not any("composite" in c.request.url for c in responses.calls)
+
+
+# --- the connector's own user ------------------------------------------------------------------
+USER = "005xx000001SwiUAAS"
+USERINFO = f"{INSTANCE}/services/oauth2/userinfo"
+
+
+@responses.activate
+def test_the_connectors_user_comes_with_the_token_and_costs_no_call(org):
+    org.access_token = ""
+    org.save()
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("tok-1"))
+    client = SalesforceClient(SalesforceOrg.objects.get(pk=org.pk))
+    responses.get(f"{DATA}/query/", json={"totalSize": 0, "done": True, "records": []})
+    list(client.query("SELECT Id FROM Contact"))
+
+    assert client.user_id() == USER
+    assert SalesforceClient(SalesforceOrg.objects.get(pk=org.pk)).user_id() == USER
+    assert [call.request.url.split("?")[0] for call in responses.calls] == [
+        f"{LOGIN}/services/oauth2/token",
+        f"{DATA}/query/",
+    ]
+
+
+@responses.activate
+def test_without_a_token_answer_userinfo_is_asked_once(client, org):
+    responses.get(USERINFO, json={"user_id": USER, "organization_id": "00Dxx0000001gPFEAY"})
+    assert client.user_id() == USER
+    assert client.user_id() == USER
+    assert SalesforceClient(SalesforceOrg.objects.get(pk=org.pk)).user_id() == USER
+    assert len(responses.calls) == 1
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer old-token"
+
+
+@responses.activate
+def test_userinfo_refusing_an_expired_token_renews_it(client, org):
+    responses.get(USERINFO, status=403, body="Bad_OAuth_Token", content_type="text/plain")
+    other_user = f"{LOGIN}/id/00Dxx0000001gPFEAY/005xx000009ZZZZAAA"
+    responses.post(
+        f"{LOGIN}/services/oauth2/token", json={**token_answer("new-token"), "id": other_user}
+    )
+    responses.get(
+        USERINFO,
+        json={"user_id": "005xx000009ZZZZAAA"},
+        match=[matchers.header_matcher({"Authorization": "Bearer new-token"})],
+    )
+    assert client.user_id() == "005xx000009ZZZZAAA"
+    org.refresh_from_db()
+    assert org.access_token == "new-token"
+
+
+@responses.activate
+def test_the_user_is_asked_again_once_the_org_is_reconnected(client, org):
+    responses.get(USERINFO, json={"user_id": USER})
+    responses.get(USERINFO, json={"user_id": "005xx000009ZZZZAAA"})
+    assert client.user_id() == USER
+    client.forget_schema()
+    assert client.user_id() == "005xx000009ZZZZAAA"
