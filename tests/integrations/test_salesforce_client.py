@@ -1,18 +1,21 @@
 import json
-from urllib.parse import parse_qs
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils import timezone
 from responses import matchers
 
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from integrations.salesforce import auth
-from integrations.salesforce.client import SalesforceClient
+from integrations.salesforce.client import DeletedRecord, SalesforceClient
+from integrations.salesforce.errors import ReplicationGap
 from stores.models import AuthFlow, SalesforceOrg
 from tests.conftest import make_org
 
@@ -738,3 +741,85 @@ def test_the_user_is_asked_again_once_the_org_is_reconnected(client, org):
     assert client.user_id() == USER
     client.forget_schema()
     assert client.user_id() == "005xx000009ZZZZAAA"
+
+
+# --- getDeleted --------------------------------------------------------------------------------
+def sf_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+
+def window(hours: float = 1) -> tuple[datetime, datetime]:
+    end = timezone.now().replace(microsecond=0)
+    return end - timedelta(hours=hours), end
+
+
+@responses.activate
+def test_deleted_lists_the_deleted_records_of_a_window_oldest_first(client):
+    start, end = window()
+    first, second = start + timedelta(minutes=5), start + timedelta(minutes=20)
+    responses.get(
+        f"{DATA}/sobjects/Contact/deleted/",
+        json={
+            "deletedRecords": [
+                {"id": "003B", "deletedDate": sf_time(second)},
+                {"id": "003A", "deletedDate": sf_time(first)},
+            ],
+            "earliestDateAvailable": sf_time(start - timedelta(days=3)),
+            "latestDateCovered": sf_time(end),
+        },
+    )
+
+    answer = client.deleted("Contact", start, end)
+
+    assert answer.records == [DeletedRecord("003A", first), DeletedRecord("003B", second)]
+    assert answer.earliest_available == start - timedelta(days=3)
+    assert answer.latest_covered == end
+    sent = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    assert sent == {"start": [start.isoformat()], "end": [end.isoformat()]}
+
+
+@responses.activate
+def test_a_window_older_than_the_delete_log_is_a_gap_without_a_call(client):
+    start = timezone.now() - timedelta(days=15, minutes=1)
+    with pytest.raises(ReplicationGap, match="15 days"):
+        client.deleted("Contact", start, start + timedelta(hours=1))
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_log_purged_after_the_windows_start_is_a_gap(client):
+    start, end = window(hours=5)
+    purged = start + timedelta(hours=2)
+    responses.get(
+        f"{DATA}/sobjects/Contact/deleted/",
+        json={
+            "deletedRecords": [{"id": "003A", "deletedDate": sf_time(end)}],
+            "earliestDateAvailable": sf_time(purged),
+            "latestDateCovered": sf_time(end),
+        },
+    )
+    with pytest.raises(ReplicationGap) as raised:
+        client.deleted("Contact", start, end)
+    assert raised.value.earliest_available == purged
+    assert [record.id for record in raised.value.answer.records] == ["003A"]
+    assert not raised.value.retryable
+
+
+@responses.activate
+def test_salesforce_refusing_the_windows_dates_is_a_gap(client):
+    responses.get(
+        f"{DATA}/sobjects/Contact/deleted/",
+        status=400,
+        json=[{"message": "startDate too old", "errorCode": "INVALID_REPLICATION_DATE"}],
+    )
+    with pytest.raises(ReplicationGap, match="startDate too old") as raised:
+        client.deleted("Contact", *window())
+    assert raised.value.earliest_available is None
+
+
+def test_a_window_must_be_aware_and_start_before_it_ends(client):
+    start, end = window()
+    with pytest.raises(ValueError, match="timezone-aware"):
+        client.deleted("Contact", start.replace(tzinfo=None), end)
+    with pytest.raises(ValueError, match="start before"):
+        client.deleted("Contact", end, start)
