@@ -10,25 +10,30 @@ The flows read an org's credentials and keep its tokens through `OrgCredentials`
 (`credentials.py`); they hold no database transaction while Salesforce answers.
 """
 
+import re
 import secrets
 import time
 from contextlib import contextmanager
 from typing import NoReturn
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
+from django.core.cache import cache
 
 from connector.locks import LockTimeout, cache_lock
 from integrations import errors, hosts
 from integrations.http import Session
-from integrations.salesforce.credentials import AuthFlow, OrgCredentials, Tokens
+from integrations.salesforce.credentials import AuthFlow, OrgCredentials, Tokens, org_cache_key
 from integrations.salesforce.errors import SYSTEM
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a password
 AUTHORIZE_PATH = "/services/oauth2/authorize"
 JWT_LIFETIME_SECONDS = 180
 GRANT_REFUSALS = {"invalid_grant", "invalid_client", "invalid_client_id", "unauthorized_client"}
+# A token answer's `id` is the identity URL .../id/<orgId>/<userId>.
+IDENTITY_PATH = re.compile(r"/id/[A-Za-z0-9]{15,18}/([A-Za-z0-9]{15,18})/?$")
+USER_ID_TTL = 24 * 3600
 
 
 class NeedsReconnect(errors.AuthError):
@@ -178,11 +183,33 @@ def _refuse(response: requests.Response) -> NoReturn:
 
 
 def _keep(org: OrgCredentials, body: dict) -> OrgCredentials:
-    """Store what the token endpoint gave."""
-    return org.save_tokens(
+    """Store what the token endpoint gave, and remember whose token it is."""
+    saved = org.save_tokens(
         Tokens(
             access_token=body["access_token"],
             instance_url=body["instance_url"],
             refresh_token=body.get("refresh_token") or "",
         )
     )
+    user_id = user_id_of(body.get("id") or "")
+    if user_id:
+        remember_user_id(saved, user_id)
+    return saved
+
+
+def user_id_of(identity_url: str) -> str | None:
+    found = IDENTITY_PATH.search(urlsplit(identity_url).path)
+    return found.group(1) if found else None
+
+
+def known_user_id(org: OrgCredentials) -> str | None:
+    """The Id of the user the org's tokens act as, if Salesforce said it within a day."""
+    return cache.get(_user_id_key(org))
+
+
+def remember_user_id(org: OrgCredentials, user_id: str) -> None:
+    cache.set(_user_id_key(org), user_id, timeout=USER_ID_TTL)
+
+
+def _user_id_key(org: OrgCredentials) -> str:
+    return org_cache_key(org, "user-id")

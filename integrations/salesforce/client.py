@@ -14,11 +14,13 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from simple_salesforce import Salesforce
 from simple_salesforce import exceptions as sf_exceptions
 
@@ -26,7 +28,13 @@ from integrations import errors
 from integrations.http import DowngradeToHttp, Session
 from integrations.retry import RetryPolicy
 from integrations.salesforce import auth
-from integrations.salesforce.errors import SYSTEM, from_error_item, from_exception
+from integrations.salesforce.credentials import org_cache_key
+from integrations.salesforce.errors import (
+    SYSTEM,
+    ReplicationGap,
+    from_error_item,
+    from_exception,
+)
 
 COLLECTION_SIZE = 200
 DESCRIBE_TTL = 3600
@@ -38,6 +46,8 @@ BULK_LONGEST_POLL = 10.0
 # A job still running after this long is aborted (under the 25 min soft limit of a task).
 BULK_MAX_WAIT = 15 * 60
 BULK_MAX_UPLOAD = 100 * 1024 * 1024  # bytes of CSV per job, as simple-salesforce allows
+# getDeleted answers for no more than 15 days before the call (FACTS.md §8).
+DELETED_LOG_KEPT = timedelta(days=15)
 
 
 @dataclass
@@ -60,6 +70,22 @@ class ApiUsage:
     @property
     def share(self) -> float:
         return self.used / self.limit if self.limit else 0.0
+
+
+@dataclass(frozen=True)
+class DeletedRecord:
+    id: str
+    deleted_date: datetime
+
+
+@dataclass(frozen=True)
+class DeletedRecords:
+    """What getDeleted said of a window: the records, oldest first, and how far the delete log
+    reaches. `latest_covered` is where the next window should start."""
+
+    records: list[DeletedRecord]
+    earliest_available: datetime | None
+    latest_covered: datetime | None
 
 
 class SalesforceClient:
@@ -208,8 +234,7 @@ class SalesforceClient:
 
     def cache_key(self, *parts) -> str:
         """A key for what the org's schema decides (describes, the standard price book)."""
-        joined = ":".join(str(part) for part in parts)
-        return f"sf:{self.org.pk}:{self.org.schema_generation}:{self.org.api_version}:{joined}"
+        return org_cache_key(self.org, *parts)
 
     def forget_schema(self) -> None:
         """Every worker reads the org's describes and standard price book afresh."""
@@ -222,6 +247,58 @@ class SalesforceClient:
             described = self._run(lambda sf: getattr(sf, sobject).describe(), idempotent=True)
             cache.set(key, described, timeout=DESCRIBE_TTL)
         return described
+
+    def deleted(self, sobject: str, start: datetime, end: datetime) -> DeletedRecords:
+        """Records of the object deleted in [start, end), from the org's delete log (getDeleted).
+
+        Salesforce ignores the seconds of both ends. The log goes back at most 15 days and may
+        be purged sooner. A window starting before what the log still holds raises
+        ReplicationGap instead of being shortened, so deletions are never missed silently:
+        before any call when the start is more than 15 days ago, or after the answer when its
+        `earliestDateAvailable` is later than the start. Both ends must be timezone-aware and
+        start before end (ValueError otherwise).
+        """
+        start, end = _utc(start), _utc(end)
+        if start >= end:
+            raise ValueError("A getDeleted window must start before it ends")
+        if start < timezone.now() - DELETED_LOG_KEPT:
+            raise ReplicationGap(
+                f"Salesforce keeps deletions for 15 days; {sobject} deletions since "
+                f"{start:%Y-%m-%d %H:%M} UTC can no longer be listed"
+            )
+        try:
+            body = self._run(lambda sf: getattr(sf, sobject).deleted(start, end), idempotent=True)
+        except errors.ValidationFailed as exc:
+            if exc.code != "INVALID_REPLICATION_DATE":
+                raise
+            # The window is well formed, so Salesforce found its start too old.
+            raise ReplicationGap(exc.message, status=exc.status) from exc
+        answer = _deleted_records(body)
+        if answer.earliest_available is not None and answer.earliest_available > start:
+            raise ReplicationGap(
+                f"Salesforce's log of {sobject} deletions now begins at "
+                f"{answer.earliest_available:%Y-%m-%d %H:%M} UTC, after the window's start "
+                f"({start:%Y-%m-%d %H:%M} UTC)",
+                earliest_available=answer.earliest_available,
+                answer=answer,
+            )
+        return answer
+
+    def user_id(self) -> str:
+        """The Id of the user the connector acts as: the LastModifiedById of its own writes.
+
+        Every token answer names it (auth.py keeps it for a day); otherwise Salesforce's
+        UserInfo endpoint is asked, at most once a day per org.
+        """
+        known = auth.known_user_id(self.org)
+        if known:
+            return known
+        info = self._run(_userinfo, idempotent=True) or {}
+        user_id = info.get("user_id") or auth.user_id_of(info.get("sub") or "")
+        if not user_id:
+            raise errors.PermanentError("UserInfo did not name the user", system=SYSTEM)
+        auth.remember_user_id(self.org, user_id)
+        return user_id
 
     def limits(self) -> dict:
         return self._run(lambda sf: sf.limits(), idempotent=True)
@@ -496,6 +573,43 @@ class _Call:
     idempotent: bool
     renewed: bool = False  # its session was renewed once already
     may_repeat: bool = False  # its last failure may be tried again
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("Salesforce replication windows need timezone-aware datetimes")
+    return moment.astimezone(UTC)
+
+
+def _salesforce_datetime(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text).astimezone(UTC) if text else None
+
+
+def _deleted_records(body: dict) -> DeletedRecords:
+    records = [
+        DeletedRecord(item["id"], _salesforce_datetime(item["deletedDate"]))
+        for item in body.get("deletedRecords") or []
+    ]
+    records.sort(key=lambda record: (record.deleted_date, record.id))
+    return DeletedRecords(
+        records,
+        earliest_available=_salesforce_datetime(body.get("earliestDateAvailable")),
+        latest_covered=_salesforce_datetime(body.get("latestDateCovered")),
+    )
+
+
+def _userinfo(sf: Salesforce) -> dict | None:
+    """OpenID Connect's UserInfo for the session's user.
+
+    It answers an expired or bad token with 403 where the REST API says 401; raised as an
+    expired session here, so that the token is renewed once.
+    """
+    try:
+        return sf.oauth2("userinfo")
+    except sf_exceptions.SalesforceRefusedRequest as exc:
+        raise sf_exceptions.SalesforceExpiredSession(
+            exc.url, exc.status, exc.resource_name, exc.content
+        ) from exc
 
 
 def _passing(error: BaseException) -> bool:

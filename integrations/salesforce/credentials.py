@@ -62,3 +62,12 @@ class OrgCredentials(Protocol):
         """Salesforce refused the grant or the credentials: drop the access token and mark the
         org as needing reconnection, with the reason."""
         ...
+
+
+def org_cache_key(org: OrgCredentials, *parts) -> str:
+    """A cache key for what holds while the org stays as connected and its schema unchanged
+    (describes, the standard price book, the connector's user): moving the org to a new schema
+    generation (`forget_schema`, after an edit or a reconnection) leaves every such entry behind.
+    """
+    joined = ":".join(str(part) for part in parts)
+    return f"sf:{org.pk}:{org.schema_generation}:{org.api_version}:{joined}"

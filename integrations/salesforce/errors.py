@@ -11,6 +11,21 @@ RETRYABLE_CODES = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_RUNNING_
 REQUEST_LIMIT_RETRY_SECONDS = 3600
 
 
+class ReplicationGap(errors.PermanentError):
+    """A getDeleted window starts before what the org's delete log still holds, so deletions
+    in it may be missing: the caller must compare full sets of records instead.
+
+    `earliest_available` is where the log now begins (None if Salesforce refused the window
+    without saying); `answer` is what getDeleted returned, when it answered.
+    """
+
+    def __init__(self, message: str, *, earliest_available=None, answer=None, **kwargs):
+        kwargs.setdefault("code", "INVALID_REPLICATION_DATE")
+        super().__init__(message, system=SYSTEM, **kwargs)
+        self.earliest_available = earliest_available
+        self.answer = answer
+
+
 def from_error_item(item: dict, status: int | None = None) -> errors.APIError:
     """A typed error from one `{message, errorCode|statusCode, fields}` item."""
     code = item.get("errorCode") or item.get("statusCode") or ""

@@ -100,6 +100,12 @@ def updated_ids(org, schema: ObjectSchema, query) -> dict:
 
 
 def deleted_records(org, schema: ObjectSchema, query) -> dict:
+    """getDeleted: records deleted in the window, minute-aligned.
+
+    `earliestDateAvailable` is when the delete log was last purged: a window starting before it
+    may miss deletions. The emulator never purges early, so it is the start of the 15 days the
+    log keeps, and a window the API accepts never starts before it.
+    """
     start, end = _window(query, DELETED_WINDOW)
     rows = Record.objects.filter(
         org=org,
@@ -108,18 +114,13 @@ def deleted_records(org, schema: ObjectSchema, query) -> dict:
         deleted_at__gte=start,
         deleted_at__lt=end,
     ).order_by("deleted_at")
-    earliest = (
-        Record.objects.filter(org=org, object_name=schema.name, is_deleted=True)
-        .order_by("deleted_at")
-        .values_list("deleted_at", flat=True)
-        .first()
-    )
+    kept_since = (now() - DELETED_WINDOW).replace(second=0, microsecond=0)
     return {
         "deletedRecords": [
             {"id": record_id, "deletedDate": format_datetime(deleted_at)}
             for record_id, deleted_at in rows.values_list("record_id", "deleted_at")
         ],
-        "earliestDateAvailable": format_datetime(max(earliest or end, now() - DELETED_WINDOW)),
+        "earliestDateAvailable": format_datetime(kept_since),
         "latestDateCovered": format_datetime(end),
     }
 

@@ -3,7 +3,8 @@
 `provision_org` makes an org ready for the connector: the standard schema, the standard price
 book, Account record types, an integration user, a connected app (consumer key and secret, an
 RSA key pair and certificate for the JWT flow) and the demo customisations (a unique external ID
-field `BigCommerce_ID__c` on the objects the connector writes, and a category object).
+field `BigCommerce_ID__c` on the objects the connector writes, a category object, and the
+customer tier picklist `Account.Customer_Tier__c`).
 """
 
 import re
@@ -44,18 +45,24 @@ __all__ = [
     "define_custom_field",
     "define_custom_object",
     "define_record_type",
+    "delete_records",
     "expire_sessions",
     "provision_org",
+    "sales_user",
     "set_daily_api_limit",
     "set_duplicate_rules",
+    "update_records",
 ]
 
 EXTERNAL_ID_OBJECTS = ("Account", "Contact", "Product2", "Order", "Opportunity", "Case")
 ACCOUNT_RECORD_TYPES = (("Business", "Business"), ("Wholesale", "Wholesale"))
 CATEGORY_OBJECT = "BigCommerce_Category__c"
+CUSTOMER_TIER_FIELD = "Customer_Tier__c"
+CUSTOMER_TIERS = ("Standard", "Gold", "VIP")
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
 AUTHORIZE_PATH = "/services/oauth2/authorize"
 ALPHANUMERIC = string.ascii_letters + string.digits
+SALES_LOGIN = "sales"
 
 
 @dataclass
@@ -98,8 +105,12 @@ def provision_org(
 
     Raises ValueError if the consumer key or the username belongs to another org's app or user.
     """
-    org = Org.objects.filter(name=name).first() or _create_org(name)
-    user = OrgUser.objects.filter(org=org).order_by("pk").first()
+    org = Org.objects.filter(name=name).first()
+    if org is None:
+        org = _create_org(name)
+    else:
+        _define_customer_tier(org)  # orgs provisioned before the field was part of the demo
+    user = _integration_user(org)
     app = ConnectedApp.objects.filter(org=org).order_by("pk").first()
     _ensure_free(ConnectedApp, "consumer_key", client_id, app)
     _ensure_free(OrgUser, "username", username, user)
@@ -205,20 +216,24 @@ def insert_system_record(org: Org, object_name: str, values: dict, creator_id: s
 
 
 def _create_integration_user(org: Org) -> OrgUser:
-    username = f"integration@{slugify(org.name) or 'org'}-{org.pk}.sandbox.example"
+    return _create_user(org, "integration", "Integration", "integ", creator_id=None)
+
+
+def _create_user(org: Org, login: str, first_name: str, alias: str, creator_id) -> OrgUser:
+    username = f"{login}@{slugify(org.name) or 'org'}-{org.pk}.sandbox.example"
     profile = {
         "Username": username,
-        "FirstName": "Integration",
+        "FirstName": first_name,
         "LastName": "User",
-        "Name": "Integration User",
+        "Name": f"{first_name} User",
         "Email": username,
-        "Alias": "integ",
+        "Alias": alias,
         "IsActive": True,
         "TimeZoneSidKey": "GMT",
         "LocaleSidKey": "en_US",
         "LanguageLocaleKey": "en_US",
     }
-    user_id = insert_system_record(org, "User", profile, creator_id=None)
+    user_id = insert_system_record(org, "User", profile, creator_id=creator_id)
     return OrgUser.objects.create(
         org=org,
         user_id=user_id,
@@ -289,6 +304,20 @@ def _define_demo_schema(org: Org) -> None:
         org, CATEGORY_OBJECT, "Parent__c", "lookup", reference_to=CATEGORY_OBJECT, label="Parent"
     )
     define_custom_field(org, CATEGORY_OBJECT, "Description__c", "textarea", label="Description")
+    _define_customer_tier(org)
+
+
+def _define_customer_tier(org: Org) -> None:
+    """The Account field the default export mapping turns into a BigCommerce customer group."""
+    if load_schema(org).get("Account").field(CUSTOMER_TIER_FIELD) is None:
+        define_custom_field(
+            org,
+            "Account",
+            CUSTOMER_TIER_FIELD,
+            "picklist",
+            picklist_values=list(CUSTOMER_TIERS),
+            label="Customer Tier",
+        )
 
 
 def set_duplicate_rules(org: Org, rules: list[dict]) -> None:
@@ -314,16 +343,79 @@ def create_records(org: Org, object_name: str, rows: list[dict]) -> list[str]:
 
     Raises SchemaError for an unknown object and ValueError (saving nothing) if any is refused.
     """
+    ctx, schema = _acting_as(org, _integration_user(org), object_name)
+    return _write_all(
+        object_name, rows, lambda chunk: _all_or_none(ctx).create([(schema, r) for r in chunk])
+    )
+
+
+@transaction.atomic
+def update_records(
+    org: Org, object_name: str, rows: list[dict], user: OrgUser | None = None
+) -> list[str]:
+    """Change records as a person would in Salesforce: the org's Sales user unless `user` says
+    who. Each row carries the record's `Id` and the fields to change; returns the Ids.
+
+    The change goes through the API's write path, so SystemModstamp, LastModifiedDate and
+    LastModifiedById move exactly as for a REST update. Raises SchemaError for an unknown
+    object and ValueError (saving nothing) if any is refused.
+    """
+    ctx, schema = _acting_as(org, user or sales_user(org), object_name)
+
+    def update(chunk: list[dict]):
+        items = [(schema, row.get("Id"), _without_id(row)) for row in chunk]
+        return _all_or_none(ctx).update(items)
+
+    return _write_all(object_name, rows, update)
+
+
+@transaction.atomic
+def delete_records(
+    org: Org, object_name: str, record_ids: list[str], user: OrgUser | None = None
+) -> list[str]:
+    """Delete records (to the Recycle Bin) as the org's Sales user unless `user` says who;
+    returns the Ids. Raises as `update_records` does."""
+    ctx, _schema = _acting_as(org, user or sales_user(org), object_name)
+    return _write_all(object_name, record_ids, lambda chunk: _all_or_none(ctx).delete(chunk))
+
+
+def sales_user(org: Org) -> OrgUser:
+    """The org's second user, a person working in Salesforce (not the connector); created on
+    first use."""
+    username = f"{SALES_LOGIN}@{slugify(org.name) or 'org'}-{org.pk}.sandbox.example"
+    found = OrgUser.objects.filter(org=org, username=username).first()
+    if found is not None:
+        return found
+    return _create_user(org, SALES_LOGIN, "Sales", "sales", _integration_user(org).user_id)
+
+
+def _integration_user(org: Org) -> OrgUser:
+    return OrgUser.objects.filter(org=org).order_by("pk").first()
+
+
+def _acting_as(org: Org, user: OrgUser, object_name: str):
+    """A call context of `user` in the org, and the object's schema."""
     org.refresh_from_db(fields=["schema_version"])
-    user = OrgUser.objects.filter(org=org).order_by("pk").first()
     ctx = CallContext(org=org, user=user, app=None, plan=NO_FAULTS, base_url="", version="62.0")
     schema = ctx.schema.get(object_name)
     if schema is None:
         raise SchemaError(f"There is no object {object_name!r} in {org.name}.")
-    ids_created = []
-    for start in range(0, len(rows), 200):
-        chunk = rows[start : start + 200]
-        results = Writer(ctx, all_or_none=True).create([(schema, row) for row in chunk])
+    return ctx, schema
+
+
+def _all_or_none(ctx: CallContext) -> Writer:
+    return Writer(ctx, all_or_none=True)
+
+
+def _without_id(row: dict) -> dict:
+    return {name: value for name, value in row.items() if name.lower() != "id"}
+
+
+def _write_all(object_name: str, items: list, write) -> list[str]:
+    """Write the items 200 at a time, each chunk all or none; the Ids of the results."""
+    written = []
+    for start in range(0, len(items), 200):
+        results = write(items[start : start + 200])
         causes = [
             result.errors[0]
             for result in results
@@ -331,8 +423,8 @@ def create_records(org: Org, object_name: str, rows: list[dict]) -> list[str]:
         ]
         if causes:
             raise ValueError(f"{object_name} refused: {causes[0].code}: {causes[0].message}")
-        ids_created.extend(result.id for result in results)
-    return ids_created
+        written.extend(result.id for result in results)
+    return written
 
 
 @transaction.atomic
@@ -354,7 +446,7 @@ def define_record_type(
     )
     if taken.exists():
         raise SchemaError(f"{schema.name} already has a record type named {developer_name}.")
-    user = OrgUser.objects.filter(org=org).order_by("pk").first()
+    user = _integration_user(org)
     values = {
         "Name": label.strip(),
         "DeveloperName": developer_name,

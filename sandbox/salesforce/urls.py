@@ -21,6 +21,7 @@ urlpatterns = [
     re_path(r"^services/oauth2/token/?$", oauth.token, name="sf_token"),
     re_path(r"^services/oauth2/authorize/?$", oauth.authorize, name="sf_authorize"),
     re_path(r"^services/oauth2/revoke/?$", oauth.revoke, name="sf_revoke"),
+    re_path(r"^services/oauth2/userinfo/?$", oauth.userinfo, name="sf_userinfo"),
     re_path(
         r"^id/(?P<org_id>[A-Za-z0-9]{15,18})/(?P<user_id>[A-Za-z0-9]{15,18})/?$",
         oauth.identity,

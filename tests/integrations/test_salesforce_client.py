@@ -1,18 +1,21 @@
 import json
-from urllib.parse import parse_qs
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils import timezone
 from responses import matchers
 
 from integrations import errors
 from integrations.recording import recording
 from integrations.retry import RetryPolicy
 from integrations.salesforce import auth
-from integrations.salesforce.client import SalesforceClient
+from integrations.salesforce.client import DeletedRecord, SalesforceClient
+from integrations.salesforce.errors import ReplicationGap
 from stores.models import AuthFlow, SalesforceOrg
 from tests.conftest import make_org
 
@@ -680,3 +683,143 @@ def test_records_of_a_closed_job_whose_end_is_unknown_are_not_written_again_at_o
 
     assert all(r.error.retryable and r.error.status == 503 for r in results)
     assert not any("composite" in c.request.url for c in responses.calls)
+
+
+# --- the connector's own user ------------------------------------------------------------------
+USER = "005xx000001SwiUAAS"
+USERINFO = f"{INSTANCE}/services/oauth2/userinfo"
+
+
+@responses.activate
+def test_the_connectors_user_comes_with_the_token_and_costs_no_call(org):
+    org.access_token = ""
+    org.save()
+    responses.post(f"{LOGIN}/services/oauth2/token", json=token_answer("tok-1"))
+    client = SalesforceClient(SalesforceOrg.objects.get(pk=org.pk))
+    responses.get(f"{DATA}/query/", json={"totalSize": 0, "done": True, "records": []})
+    list(client.query("SELECT Id FROM Contact"))
+
+    assert client.user_id() == USER
+    assert SalesforceClient(SalesforceOrg.objects.get(pk=org.pk)).user_id() == USER
+    assert [call.request.url.split("?")[0] for call in responses.calls] == [
+        f"{LOGIN}/services/oauth2/token",
+        f"{DATA}/query/",
+    ]
+
+
+@responses.activate
+def test_without_a_token_answer_userinfo_is_asked_once(client, org):
+    responses.get(USERINFO, json={"user_id": USER, "organization_id": "00Dxx0000001gPFEAY"})
+    assert client.user_id() == USER
+    assert client.user_id() == USER
+    assert SalesforceClient(SalesforceOrg.objects.get(pk=org.pk)).user_id() == USER
+    assert len(responses.calls) == 1
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer old-token"
+
+
+@responses.activate
+def test_userinfo_refusing_an_expired_token_renews_it(client, org):
+    responses.get(USERINFO, status=403, body="Bad_OAuth_Token", content_type="text/plain")
+    other_user = f"{LOGIN}/id/00Dxx0000001gPFEAY/005xx000009ZZZZAAA"
+    responses.post(
+        f"{LOGIN}/services/oauth2/token", json={**token_answer("new-token"), "id": other_user}
+    )
+    responses.get(
+        USERINFO,
+        json={"user_id": "005xx000009ZZZZAAA"},
+        match=[matchers.header_matcher({"Authorization": "Bearer new-token"})],
+    )
+    assert client.user_id() == "005xx000009ZZZZAAA"
+    org.refresh_from_db()
+    assert org.access_token == "new-token"
+
+
+@responses.activate
+def test_the_user_is_asked_again_once_the_org_is_reconnected(client, org):
+    responses.get(USERINFO, json={"user_id": USER})
+    responses.get(USERINFO, json={"user_id": "005xx000009ZZZZAAA"})
+    assert client.user_id() == USER
+    client.forget_schema()
+    assert client.user_id() == "005xx000009ZZZZAAA"
+
+
+# --- getDeleted --------------------------------------------------------------------------------
+def sf_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+
+def window(hours: float = 1) -> tuple[datetime, datetime]:
+    end = timezone.now().replace(microsecond=0)
+    return end - timedelta(hours=hours), end
+
+
+@responses.activate
+def test_deleted_lists_the_deleted_records_of_a_window_oldest_first(client):
+    start, end = window()
+    first, second = start + timedelta(minutes=5), start + timedelta(minutes=20)
+    responses.get(
+        f"{DATA}/sobjects/Contact/deleted/",
+        json={
+            "deletedRecords": [
+                {"id": "003B", "deletedDate": sf_time(second)},
+                {"id": "003A", "deletedDate": sf_time(first)},
+            ],
+            "earliestDateAvailable": sf_time(start - timedelta(days=3)),
+            "latestDateCovered": sf_time(end),
+        },
+    )
+
+    answer = client.deleted("Contact", start, end)
+
+    assert answer.records == [DeletedRecord("003A", first), DeletedRecord("003B", second)]
+    assert answer.earliest_available == start - timedelta(days=3)
+    assert answer.latest_covered == end
+    sent = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    assert sent == {"start": [start.isoformat()], "end": [end.isoformat()]}
+
+
+@responses.activate
+def test_a_window_older_than_the_delete_log_is_a_gap_without_a_call(client):
+    start = timezone.now() - timedelta(days=15, minutes=1)
+    with pytest.raises(ReplicationGap, match="15 days"):
+        client.deleted("Contact", start, start + timedelta(hours=1))
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_log_purged_after_the_windows_start_is_a_gap(client):
+    start, end = window(hours=5)
+    purged = start + timedelta(hours=2)
+    responses.get(
+        f"{DATA}/sobjects/Contact/deleted/",
+        json={
+            "deletedRecords": [{"id": "003A", "deletedDate": sf_time(end)}],
+            "earliestDateAvailable": sf_time(purged),
+            "latestDateCovered": sf_time(end),
+        },
+    )
+    with pytest.raises(ReplicationGap) as raised:
+        client.deleted("Contact", start, end)
+    assert raised.value.earliest_available == purged
+    assert [record.id for record in raised.value.answer.records] == ["003A"]
+    assert not raised.value.retryable
+
+
+@responses.activate
+def test_salesforce_refusing_the_windows_dates_is_a_gap(client):
+    responses.get(
+        f"{DATA}/sobjects/Contact/deleted/",
+        status=400,
+        json=[{"message": "startDate too old", "errorCode": "INVALID_REPLICATION_DATE"}],
+    )
+    with pytest.raises(ReplicationGap, match="startDate too old") as raised:
+        client.deleted("Contact", *window())
+    assert raised.value.earliest_available is None
+
+
+def test_a_window_must_be_aware_and_start_before_it_ends(client):
+    start, end = window()
+    with pytest.raises(ValueError, match="timezone-aware"):
+        client.deleted("Contact", start.replace(tzinfo=None), end)
+    with pytest.raises(ValueError, match="start before"):
+        client.deleted("Contact", end, start)

@@ -1,4 +1,5 @@
-"""OAuth endpoints: token, authorize (a page a person approves), revoke, and identity URLs."""
+"""OAuth endpoints: token, authorize (a page a person approves), revoke, identity URLs and
+UserInfo."""
 
 import base64
 import binascii
@@ -146,17 +147,57 @@ def _consent_page(request, app, user, params):
 @require_http_methods(["GET"])
 def identity(request, org_id: str, user_id: str):
     """The identity URL of a token answer's `id`, read with that token."""
-    failure = injected_failure(plan_for(Emulator.SALESFORCE))
-    if failure is not None:
-        return failure
-    try:
-        session = session_for(request.headers.get("Authorization", ""), NO_FAULTS)
-    except ApiError:
-        return HttpResponse("Bad_OAuth_Token", status=403, content_type="text/plain")
+    session = _identity_session(request)
+    if isinstance(session, HttpResponse):
+        return session
     user = OrgUser.objects.filter(org=session.org, user_id=user_id).first()
     if session.org.org_id != org_id or user is None:
         return HttpResponse("Bad_Id", status=404, content_type="text/plain")
     return JsonResponse(_identity_body(request, session, user))
+
+
+@emulator_view
+@require_http_methods(["GET", "POST"])
+def userinfo(request):
+    """OpenID Connect's UserInfo endpoint: the token's own user, as standard claims."""
+    session = _identity_session(request)
+    if isinstance(session, HttpResponse):
+        return session
+    identity = _identity_body(request, session, session.user)
+    return JsonResponse(
+        {
+            "sub": identity["id"],
+            "user_id": identity["user_id"],
+            "organization_id": identity["organization_id"],
+            "preferred_username": identity["username"],
+            "nickname": identity["nick_name"],
+            "name": identity["display_name"],
+            "email": identity["email"],
+            "email_verified": identity["email_verified"],
+            "given_name": identity["first_name"],
+            "family_name": identity["last_name"],
+            "zoneinfo": identity["timezone"],
+            "active": identity["active"],
+            "user_type": identity["user_type"],
+            "language": identity["language"],
+            "locale": identity["locale"],
+            "utcOffset": identity["utcOffset"],
+            "updated_at": identity["last_modified_date"],
+            "urls": identity["urls"],
+        }
+    )
+
+
+def _identity_session(request):
+    """The session of the token the call carries, or the answer Salesforce gives without one:
+    the identity service answers 403 for a bad or expired token, where the REST API says 401."""
+    failure = injected_failure(plan_for(Emulator.SALESFORCE))
+    if failure is not None:
+        return failure
+    try:
+        return session_for(request.headers.get("Authorization", ""), NO_FAULTS)
+    except ApiError:
+        return HttpResponse("Bad_OAuth_Token", status=403, content_type="text/plain")
 
 
 def _identity_body(request, session, user: OrgUser) -> dict:

@@ -2,6 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sandbox.salesforce import records
+from sandbox.salesforce.custom_schema import load_schema
+from sandbox.salesforce.models import CustomField, Org
 from sandbox.salesforce.services import (
     SchemaError,
     all_orgs,
@@ -25,6 +27,30 @@ def test_provisioning_sets_up_the_demo_customisations(api):
     assert category["Parent__c"]["relationshipName"] == "Parent__r"
     assert category["Description__c"]["type"] == "textarea"
     assert not category["Name"]["nillable"]
+
+
+def test_accounts_have_a_customer_tier_picklist(api):
+    tier = describe_fields(api, "Account")["Customer_Tier__c"]
+    assert tier["type"] == "picklist"
+    assert tier["label"] == "Customer Tier"
+    assert [value["value"] for value in tier["picklistValues"]] == ["Standard", "Gold", "VIP"]
+    created = api.post("sobjects/Account/", {"Name": "A", "Customer_Tier__c": "Gold"})
+    assert created.status_code == 201
+    refused = api.post("sobjects/Account/", {"Name": "B", "Customer_Tier__c": "Platinum"})
+    assert refused.json()[0]["errorCode"] == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+
+
+def test_an_org_provisioned_before_the_customer_tier_gets_it(db):
+    org = provision_org(name="Older").org
+    CustomField.objects.filter(org=org, api_name="Customer_Tier__c").delete()
+    Org.objects.filter(pk=org.pk).update(schema_version="before-the-tier")
+    org.refresh_from_db()
+    assert load_schema(org).get("Account").field("Customer_Tier__c") is None
+
+    provision_org(name="Older")
+
+    org.refresh_from_db()
+    assert load_schema(org).get("Account").field("Customer_Tier__c").type == "picklist"
 
 
 def test_provisioning_is_idempotent_by_name(db):

@@ -241,6 +241,21 @@ def test_the_identity_url_describes_the_user(client, sf_org):
     assert identity.json()["organization_id"] == sf_org.org_id
 
 
+def test_userinfo_names_the_tokens_user(client, sf_org):
+    access = jwt_token(client, assertion(sf_org)).json()["access_token"]
+    info = client.get("/services/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert info.status_code == 200
+    assert info.json()["user_id"] == sf_org.user_id
+    assert info.json()["organization_id"] == sf_org.org_id
+    assert info.json()["preferred_username"] == sf_org.username
+    assert info.json()["sub"].endswith(f"/id/{sf_org.org_id}/{sf_org.user_id}")
+
+
+def test_userinfo_refuses_a_bad_token_with_403(client, sf_org):
+    refused = client.get("/services/oauth2/userinfo", HTTP_AUTHORIZATION="Bearer expired")
+    assert (refused.status_code, refused.content) == (403, b"Bad_OAuth_Token")
+
+
 def test_a_revoked_refresh_token_ends_its_sessions(client, sf_org):
     first = exchange(client, sf_org, code_from_allow(client, sf_org)).json()
     assert (

@@ -5,7 +5,7 @@ import pytest
 from sandbox.salesforce import records
 from sandbox.salesforce.models import Record
 from sandbox.salesforce.services import create_records, define_custom_field, provision_org
-from sandbox.salesforce.values import now
+from sandbox.salesforce.values import now, parse_datetime
 from tests.sandbox.salesforce.conftest import (
     ApiClient,
     client_credentials_token,
@@ -218,6 +218,23 @@ def test_get_updated_and_get_deleted(api, org):
     ).json()
     assert [item["id"] for item in deleted["deletedRecords"]] == [removed]
     assert set(deleted) == set(reference_example("get_deleted_response.json"))
+
+
+def test_get_deleted_keeps_15_days_and_says_so(api):
+    oldest = (now() - timedelta(days=15) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:00+00:00")
+    window = {"start": oldest, "end": now().strftime("%Y-%m-%dT%H:%M:%S+00:00")}
+    answer = api.client.get(
+        api.url("sobjects/Account/deleted/"), window, HTTP_AUTHORIZATION=f"Bearer {api.token}"
+    ).json()
+    assert answer["deletedRecords"] == []
+    assert parse_datetime(answer["earliestDateAvailable"]) <= parse_datetime(oldest)
+    assert parse_datetime(answer["earliestDateAvailable"]) > now() - timedelta(days=15, minutes=1)
+    window["start"] = (now() - timedelta(days=15, minutes=2)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    too_old = api.client.get(
+        api.url("sobjects/Account/deleted/"), window, HTTP_AUTHORIZATION=f"Bearer {api.token}"
+    )
+    assert too_old.status_code == 400
+    assert too_old.json()[0]["errorCode"] == "INVALID_REPLICATION_DATE"
 
 
 def test_get_updated_refuses_a_window_older_than_30_days(api):
