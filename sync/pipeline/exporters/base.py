@@ -262,7 +262,7 @@ class Exporter(Pipe):
                 unit.bc_id = None
             if not unit.bc_id:
                 if upsert:
-                    unit.sent = dict(unit.values)
+                    unit.sent = conflicts.differences(unit.values, None)
                 else:
                     unit.outcome = Outcome.SKIPPED
                     unit.message = (
