@@ -1,4 +1,4 @@
-"""The export's writes, against recorded answers."""
+"""The export's writes and look-ups, against recorded answers."""
 
 import json
 from urllib.parse import parse_qs, urlsplit
@@ -7,7 +7,7 @@ import pytest
 import responses
 
 from integrations import errors
-from integrations.bigcommerce import writes
+from integrations.bigcommerce import reads, writes
 from integrations.bigcommerce.client import BigCommerceClient
 from integrations.bigcommerce.ratelimit import LocalRateLimiter
 from integrations.retry import RetryPolicy
@@ -144,3 +144,52 @@ def test_order_statuses_stop_being_sent_after_rate_limited(bc):
     results = writes.update_order_statuses(bc, [(1, 10), (2, 10), (3, 10)])
     assert all(isinstance(r.error, errors.RateLimited) for r in results)
     assert {urlsplit(c.request.url).path for c in responses.calls} == {"/stores/abc123/v2/orders/1"}
+
+
+# --- look-ups -------------------------------------------------------------------------------------
+def _page(data):
+    return {"data": data, "meta": {"pagination": {"current_page": 1, "total_pages": 1}}}
+
+
+@responses.activate
+def test_customers_are_found_by_email_with_their_addresses(bc):
+    customer = bigcommerce_example("v3_customers_list.json")["data"][0]
+    responses.get(f"{ROOT}/v3/customers", json=_page([customer]))
+    found = reads.customers_by_email(bc, [customer["email"], f" {customer['email']} ", None, ""])
+    assert found == [customer]
+    query = _query(responses.calls[0])
+    assert query["email:in"] == customer["email"]
+    assert "addresses" in query["include"].split(",")
+
+
+@responses.activate
+def test_long_email_lists_are_split_to_keep_urls_short(bc):
+    responses.get(f"{ROOT}/v3/customers", json=_page([]))
+    emails = [f"{'someone.with.a.long.name' * 2}{n}@example.com" for n in range(100)]
+    reads.customers_by_email(bc, [*emails, "odd,comma@example.com"])
+    asked = [_query(c)["email:in"].split(",") for c in responses.calls]
+    assert [email for chunk in asked for email in chunk] == emails
+    assert len(asked) > 1
+    assert all(len(c.request.url) < 2500 for c in responses.calls)
+
+
+@responses.activate
+def test_products_are_found_by_sku_and_a_sku_with_a_comma_alone(bc):
+    product = bigcommerce_example("v3_catalog_product_get.json")["data"]
+    responses.get(f"{ROOT}/v3/catalog/products", json=_page([product]))
+    found = reads.products_by_sku(bc, ["SKU-1", "SKU-2", "SKU-1", "A,B"])
+    queries = [_query(c) for c in responses.calls]
+    assert queries[0]["sku:in"] == "SKU-1,SKU-2"
+    assert queries[1]["sku"] == "A,B" and "sku:in" not in queries[1]
+    assert queries[0]["include"] == "variants,custom_fields"
+    assert found == [product, product]
+
+
+@responses.activate
+def test_variants_are_found_by_sku_one_call_each(bc):
+    variants = [{"id": 382, "product_id": 192, "sku": "SMIT", "option_values": []}]
+    responses.get(f"{ROOT}/v3/catalog/variants", json=_page(variants[:1]))
+    responses.get(f"{ROOT}/v3/catalog/variants", json=_page([]))
+    found = reads.variants_by_sku(bc, [variants[0]["sku"], "NOPE"])
+    assert [_query(c)["sku"] for c in responses.calls] == [variants[0]["sku"], "NOPE"]
+    assert found == variants[:1]
