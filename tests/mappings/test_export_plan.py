@@ -26,9 +26,7 @@ PARENTS = {"Account": "Account"}
 def test_a_field_copy_exports_to_its_source_path():
     plan = export.plan([mapping("Contact", "Email", source="email")], "Contact", PARENTS)
     assert [(r.path, r.field) for r in plan.rules] == [("email", "Email")]
-    assert export.transform({"Email": "a@b.example"}, plan.rules).values == {
-        "email": "a@b.example"
-    }
+    assert export.transform({"Email": "a@b.example"}, plan.rules).values == {"email": "a@b.example"}
 
 
 def test_a_parent_field_is_read_through_its_relationship():
@@ -50,9 +48,7 @@ def test_a_template_without_an_export_path_is_imported_only_and_says_why():
 def test_a_template_with_an_export_path_exports_the_value_as_it_is():
     rows = [mapping("Account", "Name", kind="template", source="{x}", export_path="company")]
     plan = export.plan(rows, "Contact", PARENTS)
-    assert export.transform({"Account": {"Name": "Acme"}}, plan.rules).values == {
-        "company": "Acme"
-    }
+    assert export.transform({"Account": {"Name": "Acme"}}, plan.rules).values == {"company": "Acme"}
 
 
 def test_a_computed_path_is_imported_only():
