@@ -1,6 +1,7 @@
 """Product2 (with its standard price) → BigCommerce products."""
 
 from integrations.bigcommerce import reads, writes
+from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import (
     PAGE,
@@ -13,31 +14,8 @@ from sync.pipeline.exporters.base import (
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.matching import quote
 
-ENTRY = "PricebookEntry"
-# Product fields BigCommerce takes in a write (products_catalog.v3.yml) that mappings export.
-PRODUCT_FIELDS = {
-    "name",
-    "sku",
-    "description",
-    "price",
-    "cost_price",
-    "retail_price",
-    "sale_price",
-    "weight",
-    "is_visible",
-    "is_featured",
-    "inventory_level",
-    "inventory_warning_level",
-    "availability",
-    "brand_id",
-    "upc",
-    "mpn",
-    "gtin",
-    "page_title",
-    "search_keywords",
-    "meta_description",
-    "warranty",
-}
+TARGET = EXPORT_TARGETS[SourceObject.PRODUCT]
+ENTRY = PRICEBOOK_ENTRY
 
 
 class ProductExporter(Exporter):
@@ -45,9 +23,9 @@ class ProductExporter(Exporter):
     price change moves the entry, not the product, so both are read for changes."""
 
     source = source_type = SourceObject.PRODUCT
-    main_object = "Product2"
+    main_object = TARGET.main_object
     resource = "product"
-    parents = {ENTRY: ENTRY}
+    parents = TARGET.parent_map
     natural_key = "sku"
 
     def __init__(self, ctx):
@@ -58,7 +36,7 @@ class ProductExporter(Exporter):
             )
 
     def writable(self, path):
-        return path in PRODUCT_FIELDS
+        return TARGET.writable(path)
 
     def columns(self):
         own = [c for c in super().columns() if not c.startswith(f"{ENTRY}.")]

@@ -1,20 +1,23 @@
 """An Order's status in Salesforce → the BigCommerce order's status (a lookup table)."""
 
 from integrations.bigcommerce import reads, writes
+from mappings.export_targets import EXPORT_TARGETS
 from mappings.models import SourceObject
 from sync.models import Outcome
 from sync.pipeline.exporters.base import Exporter, Unit, take_results
+
+TARGET = EXPORT_TARGETS[SourceObject.ORDER]
 
 
 class OrderStatusExporter(Exporter):
     """Orders are created in BigCommerce, never by an export: only their status goes back."""
 
     source = source_type = SourceObject.ORDER
-    main_object = "Order"
+    main_object = TARGET.main_object
     resource = "order"
 
     def writable(self, path):
-        return path == "status_id"
+        return TARGET.writable(path)
 
     def read(self, ids):
         return {str(o["id"]): o for o in reads.orders_by_id(self.ctx.bc, ids)}

@@ -1,37 +1,26 @@
 """Contacts (with their Account) → BigCommerce customers."""
 
 from integrations.bigcommerce import reads, writes
+from mappings.export_targets import EXPORT_TARGETS
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import Exporter, Unit, take_results
 from sync.pipeline.importers.people import CustomerImporter
 
-# Customer fields BigCommerce takes in a write (customers.v3.yml); addresses are their own
-# resource, and the group by its id.
-CUSTOMER_FIELDS = {
-    "email",
-    "first_name",
-    "last_name",
-    "company",
-    "phone",
-    "notes",
-    "tax_exempt_category",
-    "customer_group_id",
-    "accepts_product_review_abandoned_cart_emails",
-}
+TARGET = EXPORT_TARGETS[SourceObject.CUSTOMER]
 
 
 class CustomerExporter(Exporter):
     source = source_type = SourceObject.CUSTOMER
-    main_object = "Contact"
+    main_object = TARGET.main_object
     resource = "customer"
-    parents = {"Account": "Account"}
+    parents = TARGET.parent_map
     natural_key = "email"
 
     def columns(self):
         return [*super().columns(), "AccountId"]
 
     def writable(self, path):
-        return path in CUSTOMER_FIELDS
+        return TARGET.writable(path)
 
     def read(self, ids):
         return {str(c["id"]): c for c in reads.customers_by_id(self.ctx.bc, ids)}
