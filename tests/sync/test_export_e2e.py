@@ -268,3 +268,19 @@ def test_a_field_changed_on_both_sides_follows_the_conflict_rule(demo, rule, las
     [conflict] = entry.values["conflicts"]
     assert (conflict["salesforce"], conflict["bigcommerce"]) == ("333", "222")
     assert "changed on both sides" in entry.error_message
+
+
+def test_a_value_bigcommerce_would_refuse_fails_before_any_write(demo):
+    import_now(demo.store, "product")
+    exporting(demo.store, "product")
+    product = linked(demo.store, "product", "Product2")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Product2", [{"Id": product.target_id, "Name": "x" * 251}])
+
+    run = export_now(demo.store, "product", watermark_from=since)
+
+    entry = SyncLogEntry.objects.get(run=run)
+    assert (run.status, entry.outcome) == ("partial", "failed")
+    assert entry.error_code == "BIGCOMMERCE_RULES"
+    assert "250" in entry.error_message
+    assert not writes(entry, "PUT")

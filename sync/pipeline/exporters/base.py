@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from integrations import errors
+from integrations.bigcommerce import fields
 from integrations.recording import recording
 from mappings import export
 from mappings.models import ExportMode, MultipleMatches
@@ -95,6 +96,19 @@ class Exporter(Pipe):
     def body(self, unit: Unit) -> dict:
         """What is written: the values BigCommerce lacks."""
         return export.nest(unit.sent)
+
+    def payload(self, unit: Unit) -> dict:
+        """One item of the write, as sent: an update names its record."""
+        body = self.body(unit)
+        return {"id": int(unit.bc_id), **body} if unit.bc_id else body
+
+    def _check_rules(self, units: list[Unit]) -> None:
+        """What BigCommerce would refuse fails its record before any write, in words an
+        admin can act on."""
+        for unit in units:
+            found = fields.problems(self.resource, self.payload(unit), creating=not unit.bc_id)
+            if found:
+                unit.error = mapping_error(found, code="BIGCOMMERCE_RULES")
 
     # --- source side --------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -185,6 +199,7 @@ class Exporter(Pipe):
             self._find_targets([u for u in units if u.open])
             self._read_current([u for u in units if u.open and u.bc_id])
             self._decide(units)
+            self._check_rules([u for u in units if u.open and u.sent])
             updates = [u for u in units if u.open and u.bc_id]
             creates = [u for u in units if u.open and not u.bc_id]
             if updates:

@@ -99,13 +99,18 @@ class ProductExporter(Exporter):
             found.setdefault(str(product.get("sku") or "").lower(), []).append(product)
         return found
 
+    def payload(self, unit):
+        if unit.bc_id:
+            return super().payload(unit)
+        return {"type": "physical", "weight": 0, **self.body(unit)}
+
     def update(self, units):
-        items = [{"id": int(u.bc_id), **self.body(u)} for u in units]
+        items = [self.payload(u) for u in units]
         take_results(units, writes.update_products(self.ctx.bc, items))
 
     def create(self, units):
-        bodies = [{"type": "physical", "weight": 0, **self.body(u)} for u in units]
-        take_results(units, writes.create_products(self.ctx.bc, bodies))
+        items = [self.payload(u) for u in units]
+        take_results(units, writes.create_products(self.ctx.bc, items))
 
     def links_for(self, unit: Unit):
         links = {"Product2": unit.sf_id}
