@@ -4,10 +4,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from mappings.models import FieldMapping, ObjectSetting
-from sandbox.salesforce.services import create_records, update_records
+from sandbox.salesforce.models import Record
+from sandbox.salesforce.services import create_records, delete_records, update_records
 from sync.models import IdentityLink, Outcome, SyncLogEntry, SyncRun
 from sync.pipeline import runner
 from tests.sync.conftest import bigcommerce, import_now, salesforce, sandbox_org
@@ -284,3 +286,32 @@ def test_a_value_bigcommerce_would_refuse_fails_before_any_write(demo):
     assert entry.error_code == "BIGCOMMERCE_RULES"
     assert "250" in entry.error_message
     assert not writes(entry, "PUT")
+
+
+@pytest.mark.parametrize(
+    ("action", "outcome", "remains"),
+    [("nothing", "skipped", True), ("delete", "deleted", False), ("clear", "updated", True)],
+)
+def test_a_contact_deleted_in_salesforce_follows_the_delete_setting(demo, action, outcome, remains):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer", export_on_delete=action)
+    link = linked(demo.store, "customer", "Contact")
+    since = timezone.now() - timedelta(minutes=2)
+    delete_records(sandbox_org(), "Contact", [link.target_id])
+    # getDeleted counts whole minutes up to the current one: this deletion is a minute old.
+    Record.objects.filter(record_id=link.target_id).update(
+        deleted_at=F("deleted_at") - timedelta(minutes=1)
+    )
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert run.status == "succeeded", run.error
+    entry = SyncLogEntry.objects.get(run=run, source_id=link.target_id)
+    assert (entry.outcome, entry.target_id) == (outcome, link.source_id)
+    found = bigcommerce(demo.store).get("v3/customers", **{"id:in": link.source_id})["data"]
+    assert bool(found) == remains
+    if action == "clear":
+        assert found[0]["phone"] == ""
+    assert not IdentityLink.objects.filter(target_id=link.target_id).exists()
+    again = export_now(demo.store, "customer", watermark_from=since)
+    assert not SyncLogEntry.objects.filter(run=again).exists()

@@ -11,7 +11,7 @@ Values equal to what the connector last wrote either way are not written again.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from mappings.models import ExportMode, MultipleMatches
 from sync import identity
 from sync.models import IdentityLink, Outcome
 from sync.pipeline.exporters import conflicts
+from sync.pipeline.exporters.removals import removals as removed_in_salesforce
+from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
 from sync.pipeline.matching import quote
 from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.pipeline.prepare import mapping_error
@@ -71,6 +73,7 @@ class Exporter(Pipe):
         self.ctx = ctx
         self.setting = ctx.setting(self.source)
         mappings = list(self.setting.field_mappings.all())
+        self.since: datetime | None = None  # where a batch run read changes from
         self.plan = export.plan(mappings, self.main_object, self.parents, self.writable)
 
     # --- what BigCommerce takes ---------------------------------------------------------------
@@ -92,6 +95,21 @@ class Exporter(Pipe):
         for unit in units:
             unit.outcome = Outcome.SKIPPED
             unit.message = f"A {self.resource} is never created from Salesforce."
+
+    def delete(self, bc_ids: list[str]) -> dict[str, errors.APIError]:
+        """Delete these BigCommerce records; {id: error} of those refused."""
+        return {bc_id: _NOT_DELETABLE for bc_id in bc_ids}
+
+    def clear(self, bc_ids: list[str], empty: dict) -> dict[str, errors.APIError]:
+        """Write these empty values to these BigCommerce records; {id: error} of those refused."""
+        units = [Unit({"Id": ""}, bc_id=bc_id, sent=dict(empty)) for bc_id in bc_ids]
+        self.update(units)
+        return {u.bc_id: u.error for u in units if u.error is not None}
+
+    def removals(self) -> list[RecordOutcome]:
+        if self.since is None:
+            return []
+        return removed_in_salesforce(self, self.since)
 
     def body(self, unit: Unit) -> dict:
         """What is written: the values BigCommerce lacks."""
@@ -123,6 +141,7 @@ class Exporter(Pipe):
         return f"SELECT {columns} FROM {self.main_object} WHERE {where}"  # noqa: S608
 
     def pages(self, since: datetime | None):
+        self.since = since
         if since is None:
             where = "Id != null"
         else:
@@ -355,22 +374,15 @@ class Exporter(Pipe):
 
 
 STAMPS = ("SystemModstamp", "LastModifiedById")
+_NOT_DELETABLE = errors.ValidationFailed(
+    "This object is not deleted in BigCommerce by an export.",
+    code="NOT_DELETABLE",
+    system="connector",
+)
 
 
 def _key(value) -> str:
     return "" if value is None else str(value).strip().lower()
-
-
-def soql_stamp(moment: datetime) -> str:
-    """A SOQL dateTime literal, to the second (SOQL takes no fractions)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_stamp(text) -> datetime | None:
-    """Salesforce's `2026-12-02T10:00:00.000+0000`."""
-    if not text:
-        return None
-    return datetime.strptime(str(text).replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 def take_results(units: list[Unit], results) -> None:

@@ -3,14 +3,8 @@
 from integrations.bigcommerce import reads, writes
 from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY
 from mappings.models import SourceObject
-from sync.pipeline.exporters.base import (
-    PAGE,
-    Exporter,
-    Unit,
-    parse_stamp,
-    soql_stamp,
-    take_results,
-)
+from sync.pipeline.exporters.base import PAGE, Exporter, Unit, take_results
+from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.matching import quote
 
@@ -43,6 +37,7 @@ class ProductExporter(Exporter):
         return own
 
     def pages(self, since):
+        self.since = since
         if since is None:
             yield from super().pages(None)
             return
@@ -111,6 +106,10 @@ class ProductExporter(Exporter):
     def create(self, units):
         items = [self.payload(u) for u in units]
         take_results(units, writes.create_products(self.ctx.bc, items))
+
+    def delete(self, bc_ids):
+        results = writes.delete_products(self.ctx.bc, bc_ids)
+        return {str(r.item["id"]): r.error for r in results if not r.ok}
 
     def links_for(self, unit: Unit):
         links = {"Product2": unit.sf_id}

@@ -45,6 +45,10 @@ class CustomerExporter(Exporter):
         items = [self.payload(u) for u in units]
         take_results(units, writes.create_customers(self.ctx.bc, items))
 
+    def delete(self, bc_ids):
+        results = writes.delete_customers(self.ctx.bc, bc_ids)
+        return {str(r.item["id"]): r.error for r in results if not r.ok}
+
     def links_for(self, unit):
         links = {"Contact": unit.sf_id}
         if unit.record.get("AccountId"):
