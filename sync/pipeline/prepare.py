@@ -24,6 +24,9 @@ class Prepared:
     error: errors.APIError | None = None
     lookups: dict = field(default_factory=dict)  # parent Ids, e.g. AccountId
     items: list = field(default_factory=list)  # an order's lines: (item id, entry Id, values)
+    # Two-way objects (two_way.py): fields Salesforce keeps, and those both sides changed.
+    kept_in_salesforce: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -92,7 +92,7 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
 
 def pipe_for(ctx: Context, run: SyncRun) -> Pipe:
     if run.direction == RunDirection.EXPORT:
-        return exporter_for(ctx, run.source)
+        return exporter_for(ctx, run.source, importer=importer_for(ctx, run.source))
     return importer_for(ctx, run.source)
 
 

@@ -70,9 +70,12 @@ def test_a_contact_edit_reaches_the_customer_and_its_echo_writes_nothing(demo):
     assert len(writes(entry, "PUT")) == 1
     assert entry.values["customer"] == {"first_name": "Renamed", "phone": "555"}
 
-    # BigCommerce's webhook for that write comes back as an import: nothing to write.
+    # BigCommerce's webhook for that write comes back as an import: it reads the Contact (a
+    # two-way object's import checks for Salesforce changes) and writes nothing.
+    stamp = contact(link.target_id)["SystemModstamp"]
     echo = import_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=[link.source_id])
-    assert (echo.status, echo.unchanged, echo.salesforce_calls) == ("succeeded", 1, 0)
+    assert (echo.status, echo.unchanged, echo.salesforce_calls) == ("succeeded", 1, 1)
+    assert contact(link.target_id)["SystemModstamp"] == stamp
     # And the next poll finds no change made by a person.
     again = export_now(demo.store, "customer", watermark_from=run.watermark_to)
     assert (again.status, again.seen) == ("succeeded", 0)
@@ -315,3 +318,56 @@ def test_a_contact_deleted_in_salesforce_follows_the_delete_setting(demo, action
     assert not IdentityLink.objects.filter(target_id=link.target_id).exists()
     again = export_now(demo.store, "customer", watermark_from=since)
     assert not SyncLogEntry.objects.filter(run=again).exists()
+
+
+def contact(contact_id) -> dict:
+    return next(c for c in salesforce("Contact") if c["Id"] == contact_id)
+
+
+def synced_once(demo, **settings) -> IdentityLink:
+    """A customer exported once, so both sides agree on its exported fields."""
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer", **settings)
+    link = linked(demo.store, "customer", "Contact")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "111"}])
+    assert export_now(demo.store, "customer", watermark_from=since).updated == 1
+    return link
+
+
+def test_an_import_keeps_a_salesforce_change_not_exported_yet(demo):
+    link = synced_once(demo)
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "333"}])
+    rows = [{"id": int(link.source_id), "first_name": "Shopper"}]
+    bigcommerce(demo.store).call("PUT", "v3/customers", json=rows)
+
+    run = import_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=[link.source_id])
+
+    assert (run.status, run.updated) == ("succeeded", 1), run.error
+    assert (contact(link.target_id)["FirstName"], contact(link.target_id)["Phone"]) == (
+        "Shopper",
+        "333",
+    )
+    # The next export carries Salesforce's change to BigCommerce.
+    export_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=[link.target_id])
+    assert customer(demo.store, link.source_id)["phone"] == "333"
+
+
+@pytest.mark.parametrize(("rule", "kept"), [("salesforce", "333"), ("bigcommerce", "222")])
+def test_an_import_of_a_field_changed_on_both_sides_follows_the_rule(demo, rule, kept):
+    link = synced_once(demo, conflict_rule=rule)
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "333"}])
+    rows = [{"id": int(link.source_id), "phone": "222"}]
+    bigcommerce(demo.store).call("PUT", "v3/customers", json=rows)
+
+    run = import_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=[link.source_id])
+
+    assert run.status == "succeeded", run.error
+    assert contact(link.target_id)["Phone"] == kept
+    entry = SyncLogEntry.objects.get(run=run, source_id=link.source_id)
+    [conflict] = entry.values["conflicts"]
+    assert (conflict["salesforce"], conflict["bigcommerce"], conflict["kept"]) == (
+        "333",
+        "222",
+        rule,
+    )

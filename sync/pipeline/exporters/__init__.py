@@ -13,9 +13,9 @@ EXPORTERS = {
 }
 
 
-def exporter_for(ctx, source: str) -> Exporter:
+def exporter_for(ctx, source: str, importer=None) -> Exporter:
     try:
-        return EXPORTERS[source](ctx)
+        return EXPORTERS[source](ctx, importer)
     except KeyError:
         label = SourceObject(source).label
         raise LookupError(f"{label} are not exported to BigCommerce.") from None

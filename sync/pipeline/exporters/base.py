@@ -69,8 +69,11 @@ class Exporter(Pipe):
     parents: dict[str, str] = {}  # sObject read beside the main one -> its relationship
     natural_key = ""  # the BigCommerce path that finds a record never linked (email, sku)
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, importer=None):
         self.ctx = ctx
+        # The importer of the same object: what an import of a record would send to Salesforce
+        # (`import_hashes`), so the webhook an export's write causes comes back unchanged.
+        self.importer = importer
         self.setting = ctx.setting(self.source)
         mappings = list(self.setting.field_mappings.all())
         self.since: datetime | None = None  # where a batch run read changes from
@@ -348,7 +351,10 @@ class Exporter(Pipe):
         return {self.main_object: unit.sf_id}
 
     def import_hashes(self, unit: Unit, links: dict[str, str]) -> dict[str, str]:
-        return {}
+        if self.importer is None:
+            return {}
+        after = {**(unit.current or {}), **(unit.written or {})}
+        return self.importer.hashes_of(after, links)
 
     def _outcome(self, unit: Unit, calls) -> RecordOutcome:
         outcome = unit.outcome or (Outcome.FAILED if unit.error else Outcome.UPDATED)
@@ -386,12 +392,16 @@ def _key(value) -> str:
 
 
 def take_results(units: list[Unit], results) -> None:
-    """Each unit's BatchResult: the record as written, or the error that refused it alone."""
+    """Each unit's BatchResult: the record as written, or the error that refused it alone. A
+    record written in part (a 207 answer) is failed and still linked, so its retry updates it
+    instead of creating a twin."""
     for unit, result in zip(units, results, strict=True):
-        if result.ok:
-            unit.written = result.data or {}
+        if result.data:
+            unit.written = result.data
             if not unit.bc_id:
-                unit.bc_id = str(unit.written.get("id") or "") or None
-                unit.outcome = Outcome.CREATED
-        else:
+                unit.bc_id = str(result.data.get("id") or "") or None
+                unit.outcome = Outcome.CREATED if result.ok else ""
+        elif result.ok:
+            unit.written = {}
+        if not result.ok:
             unit.error = result.error

@@ -5,7 +5,6 @@ from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import PAGE, Exporter, Unit, take_results
 from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
-from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.matching import quote
 
 TARGET = EXPORT_TARGETS[SourceObject.PRODUCT]
@@ -22,8 +21,8 @@ class ProductExporter(Exporter):
     parents = TARGET.parent_map
     natural_key = "sku"
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
+    def __init__(self, ctx, importer=None):
+        super().__init__(ctx, importer)
         if self.setting.variants_as_products:
             raise LookupError(
                 "Products imported with 'variants as products' are not exported to BigCommerce."
@@ -68,22 +67,9 @@ class ProductExporter(Exporter):
 
     def fetch(self, ids):
         products = super().fetch(ids)
-        if products:
-            self._attach_entries(products)
+        entry_fields = [r.field.split(".", 1)[1] for r in self.plan.rules if "." in r.field]
+        attach_standard_entries(self.ctx, products, entry_fields)
         return products
-
-    def _attach_entries(self, products: list[dict]) -> None:
-        fields = [rule.field.split(".", 1)[1] for rule in self.plan.rules if "." in rule.field]
-        columns = ", ".join(dict.fromkeys(["Id", "Product2Id", "SystemModstamp", *fields]))
-        listed = ", ".join(quote(p["Id"]) for p in products)
-        book = quote(self.ctx.standard_pricebook_id)
-        soql = (
-            f"SELECT {columns} FROM {ENTRY} "  # noqa: S608
-            f"WHERE Pricebook2Id = {book} AND Product2Id IN ({listed})"
-        )
-        entries = {row["Product2Id"]: row for row in self.ctx.sf.query(soql)}
-        for product in products:
-            product[ENTRY] = entries.get(product["Id"])
 
     def read(self, ids):
         return {str(p["id"]): p for p in reads.products_by_id(self.ctx.bc, ids)}
@@ -118,6 +104,18 @@ class ProductExporter(Exporter):
             links[ENTRY] = entry["Id"]
         return links
 
-    def import_hashes(self, unit, links):
-        after = {**(unit.current or {}), **(unit.written or {})}
-        return ProductImporter(self.ctx).hashes_of(after, links)
+
+def attach_standard_entries(ctx, products: list[dict], fields: list[str]) -> None:
+    """Each product's entry in the standard price book, as `product["PricebookEntry"]`."""
+    if not products:
+        return
+    columns = ", ".join(dict.fromkeys(["Id", "Product2Id", "SystemModstamp", *fields]))
+    listed = ", ".join(quote(p["Id"]) for p in products)
+    book = quote(ctx.standard_pricebook_id)
+    soql = (
+        f"SELECT {columns} FROM {ENTRY} "  # noqa: S608
+        f"WHERE Pricebook2Id = {book} AND Product2Id IN ({listed})"
+    )
+    entries = {row["Product2Id"]: row for row in ctx.sf.query(soql)}
+    for product in products:
+        product[ENTRY] = entries.get(product["Id"])

@@ -25,7 +25,7 @@ def resolve(unit, rule: str, salesforce_modified: datetime | None) -> None:
         base, current = synced.get(path), get_path(unit.current, path)
         if not (differ(value, base) and differ(current, base) and differ(value, current)):
             continue
-        kept = _winner(rule, salesforce_modified, unit.current)
+        kept = winner(rule, salesforce_modified, unit.current)
         unit.conflicts.append(
             {"field": path, "salesforce": value, "bigcommerce": current, "kept": kept}
         )
@@ -33,7 +33,7 @@ def resolve(unit, rule: str, salesforce_modified: datetime | None) -> None:
             unit.values[path] = current
 
 
-def _winner(rule: str, salesforce_modified, current: dict) -> str:
+def winner(rule: str, salesforce_modified, current: dict) -> str:
     if rule == ConflictRule.SALESFORCE:
         return "salesforce"
     if rule == ConflictRule.BIGCOMMERCE:

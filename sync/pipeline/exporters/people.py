@@ -4,7 +4,6 @@ from integrations.bigcommerce import reads, writes
 from mappings.export_targets import EXPORT_TARGETS
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import Exporter, Unit, take_results
-from sync.pipeline.importers.people import CustomerImporter
 
 TARGET = EXPORT_TARGETS[SourceObject.CUSTOMER]
 
@@ -54,7 +53,3 @@ class CustomerExporter(Exporter):
         if unit.record.get("AccountId"):
             links["Account"] = unit.record["AccountId"]
         return links
-
-    def import_hashes(self, unit, links):
-        after = {**(unit.current or {}), **(unit.written or {})}
-        return CustomerImporter(self.ctx).hashes_of(after, links)

@@ -7,9 +7,11 @@ from integrations.bigcommerce import dates, reads
 from mappings.derived import with_derived_fields
 from mappings.services import problems_with_fresh_describes
 from sync.models import Outcome
+from sync.pipeline.exporters import conflicts
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
 from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.pipeline.prepare import Prepared, prepare
+from sync.pipeline.two_way import Guard
 from sync.run_log import RecordOutcome, outcome_of
 
 # (sObject, the lookups of a unit given its writes so far)
@@ -82,7 +84,22 @@ class Importer(Pipe):
 
     def load(self, records: list[dict]) -> list[RecordOutcome]:
         prepared = [self.prepare(r) for r in records]
-        return self.write_chain(prepared, self.steps())
+        return self.guarded(prepared, lambda: self.write_chain(prepared, self.steps()))
+
+    def guarded(self, prepared: list[Prepared], write) -> list[RecordOutcome]:
+        """Write (`write()` answers the outcomes) without overwriting what Salesforce changed
+        since the last sync, where the object exports too (two_way.py)."""
+        guard = Guard(self.ctx, self.setting, self.source_type)
+        guard.protect(prepared)
+        outcomes = write()
+        written = {o.source_id for o in outcomes if o.outcome != Outcome.FAILED}
+        guard.remember([p for p in prepared if p.source_id in written])
+        for outcome in outcomes:
+            found = [c for p in prepared if p.source_id == outcome.source_id for c in p.conflicts]
+            if found:
+                outcome.values = {**outcome.values, "conflicts": found}
+                outcome.message = outcome.message or conflicts.describe(found)
+        return outcomes
 
     def prepare(self, record: dict) -> Prepared:
         return prepare(

@@ -143,6 +143,9 @@ class ProductImporter(Importer):
 
     def load(self, records):
         prepared = [unit for record in records for unit in self.units(record)]
+        return self.guarded(prepared, lambda: self._write(prepared))
+
+    def _write(self, prepared):
         done = self.write_units(prepared, self.steps())
         if self.setting.custom_price_book:
             self._write_custom_entries(prepared, done)
