@@ -338,7 +338,7 @@ class Exporter(Pipe):
         state = {"target_id": target_id}
         if sobject in hashes:
             state["values_hash"] = hashes[sobject]
-        if sobject == self.main_object:
+        if sobject == self.main_object and unit.error is None:
             state.update(
                 export_hash=identity.values_hash(unit.values),
                 synced_values=unit.values,
