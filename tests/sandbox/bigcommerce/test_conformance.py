@@ -56,6 +56,11 @@ def test_customer_writes_and_their_errors_conform(seeded_api):
         "0.first_name": "error.path.missing",
         "0.last_name": "error.path.missing",
     }
+    existing = seeded_api.get("v3/customers?id:in=1").json()["data"][0]["email"]
+    taken = [{"id": customer_id, "email": existing}, {"id": 1, "last_name": ""}]
+    errors = check(seeded_api, "v3/customers", spec, 422, method="PUT", json=taken)
+    assert set(errors["errors"]) == {"0.email", "1.last_name"}
+    check(seeded_api, "v3/customers", spec, 413, method="POST", json=new * 11)
     address = [
         {
             "customer_id": customer_id,

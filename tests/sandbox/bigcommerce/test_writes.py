@@ -181,3 +181,24 @@ def test_customer_groups_are_created_changed_and_deleted(seeded_api):
     assert seeded_api.get("v2/customer_groups/count").json() == {"count": 4}
     assert seeded_api.delete(f"v2/customer_groups/{group['id']}").status_code == 204
     assert seeded_api.get(f"v2/customer_groups/{group['id']}").status_code == 404
+
+
+def test_customer_writes_are_refused_as_the_spec_says(seeded_api):
+    person = {"email": "b" * 240 + "@example.com", "first_name": "Bo", "last_name": "Berg"}
+    too_long = seeded_api.post("v3/customers", json=[person])  # 252: customer_Post allows 250
+    assert too_long.status_code == 422 and set(too_long.json()["errors"]) == {"0.email"}
+    eleven = {**person, "email": "bo@example.com", "addresses": [{**ADDRESS, "country_code": "X"}]}
+    eleven["addresses"] *= 11
+    refused = seeded_api.post("v3/customers", json=[eleven]).json()["errors"]
+    assert {"0.addresses", "0.addresses.0.country_code", "0.addresses.10.country_code"} <= set(
+        refused
+    )
+    updates = [
+        {"id": 1, "first_name": ""},
+        {"id": 2, "email": "same@example.com"},
+        {"id": 3, "email": "same@example.com", "phone": "5" * 51},
+    ]
+    errors = seeded_api.put("v3/customers", json=updates).json()["errors"]
+    assert set(errors) == {"0.first_name", "1.email", "2.email", "2.phone"}
+    longest = {"id": 1, "email": "c" * 243 + "@example.com"}  # 255: customer_Put allows it
+    assert seeded_api.put("v3/customers", json=[longest]).status_code == 200
