@@ -130,6 +130,12 @@ def test_product_writes_and_their_errors_conform(seeded_api):
     check(seeded_api, "v3/catalog/products", spec, 413, method="PUT", json=too_many)
     check(seeded_api, "v3/catalog/products", spec, 422, method="POST", json={"name": "Half"})
     check(seeded_api, "v3/catalog/products", spec, 409, method="POST", json=new)
+    refused = [{"id": created["id"], "name": "N" * 251}, {"id": 1, "condition": "Mint"}]
+    errors = check(seeded_api, "v3/catalog/products", spec, 422, method="PUT", json=refused)
+    assert set(errors["errors"]) == {"0.name", "1.condition"}
+    clash = [{"id": 1, "price": 2}, {"id": 2, "sku": "SPEC-1"}]
+    errors = check(seeded_api, "v3/catalog/products", spec, 409, method="PUT", json=clash)
+    assert set(errors["errors"]) == {"1.sku"}
     check(
         seeded_api, f"v3/catalog/products/{created['id']}", spec, method="PUT", json={"price": 31}
     )
@@ -172,6 +178,13 @@ def test_variants_conform(seeded_api):
         method="PUT",
         json=[{"id": vid, "inventory_level": 3}],
     )
+    refused = [{"id": vid, "inventory_level": 2**31}, {"id": 999999, "price": 1}]
+    errors = check(seeded_api, "v3/catalog/variants", spec, 422, method="PUT", json=refused)
+    assert [set(e["errors"]) for e in errors["batch_errors"]] == [
+        {"0.inventory_level"},
+        {"1.id"},
+    ]
+    check(seeded_api, "v3/catalog/variants", spec, 413, method="PUT", json=[{"id": vid}] * 51)
     metafield = {"namespace": "wms", "key": "bin", "value": "A-1", "permission_set": "read"}
     check(
         seeded_api,

@@ -202,3 +202,41 @@ def test_customer_writes_are_refused_as_the_spec_says(seeded_api):
     assert set(errors) == {"0.first_name", "1.email", "2.email", "2.phone"}
     longest = {"id": 1, "email": "c" * 243 + "@example.com"}  # 255: customer_Put allows it
     assert seeded_api.put("v3/customers", json=[longest]).status_code == 200
+
+
+def test_a_product_batch_names_every_refused_item_and_field(seeded_api):
+    batch = [
+        {"id": 1, "name": "N" * 251},
+        {"id": 2, "price": 3},
+        {"id": 3, "availability": "soon", "inventory_level": -1, "is_visible": "yes"},
+    ]
+    answer = seeded_api.put("v3/catalog/products", json=batch)
+    assert answer.status_code == 422
+    assert set(answer.json()["errors"]) == {
+        "0.name",
+        "2.availability",
+        "2.inventory_level",
+        "2.is_visible",
+    }
+    assert seeded_api.get("v3/catalog/products/2").json()["data"]["price"] != 3  # nothing written
+    name = seeded_api.get("v3/catalog/products/1").json()["data"]["name"]
+    clash = seeded_api.put(
+        "v3/catalog/products", json=[{"id": 2, "price": 3}, {"id": 3, "name": name}]
+    )
+    assert clash.status_code == 409 and set(clash.json()["errors"]) == {"1.name"}
+
+
+def test_a_variant_batch_is_refused_in_the_batch_errors_shape(seeded_api):
+    variants = seeded_api.get("v3/catalog/variants?limit=3").json()["data"]
+    batch = [
+        {"id": variants[0]["id"], "upc": "1" * 15},
+        {"id": variants[1]["id"], "price": 2},
+        {"id": variants[2]["id"], "sku": variants[1]["sku"]},
+    ]
+    answer = seeded_api.put("v3/catalog/variants", json=batch)
+    assert answer.status_code == 422
+    errors = [error["errors"] for error in answer.json()["batch_errors"]]
+    assert errors == [
+        {"0.upc": "error.type.string (at most 14 characters)"},
+        {"2.sku": f"Sku {variants[1]['sku']} is not unique."},
+    ]
