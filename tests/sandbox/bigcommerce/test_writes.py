@@ -240,3 +240,23 @@ def test_a_variant_batch_is_refused_in_the_batch_errors_shape(seeded_api):
         {"0.upc": "error.type.string (at most 14 characters)"},
         {"2.sku": f"Sku {variants[1]['sku']} is not unique."},
     ]
+
+
+def test_an_order_update_refuses_unknown_statuses_and_fields_in_the_v2_format(seeded_api):
+    order = seeded_api.get("v2/orders?limit=1").json()[0]
+    path = f"v2/orders/{order['id']}"
+    for body, message in (
+        ({"status_id": 15}, "The field 'status_id' is invalid."),
+        ({"status_id": True}, "The field 'status_id' is invalid."),
+        ({"status_id": "10"}, "The field 'status_id' is invalid."),
+        ({"custom_status": "Done"}, "The field 'custom_status' is not supported by this resource."),
+        (
+            {"id": order["id"], "status_id": 10},
+            "The field 'id' cannot be written to. Please remove it from your request before "
+            "trying again.",
+        ),
+    ):
+        answer = seeded_api.put(path, json=body)
+        assert answer.status_code == 400
+        assert answer.json() == [{"status": 400, "message": message}]
+    assert seeded_api.get(path).json()["status_id"] == order["status_id"]
