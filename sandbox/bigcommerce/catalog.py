@@ -370,10 +370,19 @@ def update_products(store: SandboxStore, data) -> list[Product]:
 
 
 def _change_product(product: Product, data: dict) -> None:
+    stock = product.body.get("inventory_level", 0)
     _apply_product_fields(product, data)
     product.date_modified = dates.now()
     product.save()
     emit(product.store, "store/product/updated", {"type": "product", "id": product.bc_id})
+    if product.body.get("inventory_level", 0) != stock:
+        inventory = {
+            "product_id": product.bc_id,
+            "method": "absolute",
+            "value": product.body["inventory_level"],
+        }
+        data = {"type": "product", "id": product.bc_id, "inventory": inventory}
+        emit(product.store, "store/product/inventory/updated", data)
 
 
 def _check_new_variants(store: SandboxStore, items) -> None:
@@ -684,6 +693,7 @@ def _batch_error(errors: dict) -> dict:
 
 
 def _change_variant(variant: Variant, data: dict) -> None:
+    stock = variant.body.get("inventory_level", 0)
     if data.get("sku"):
         variant.sku = data["sku"]
     variant.body.update({name: data[name] for name in VARIANT_FIELDS if name in data})
@@ -694,6 +704,8 @@ def _change_variant(variant: Variant, data: dict) -> None:
     variant.save()
     Product.objects.filter(pk=variant.product_id).update(date_modified=dates.now())
     _emit_sku(variant, "updated")
+    if variant.body.get("inventory_level", 0) != stock:
+        _emit_sku_inventory(variant)
 
 
 def delete_variant(variant: Variant) -> None:
@@ -709,6 +721,18 @@ def delete_variant(variant: Variant) -> None:
 def _refresh_base_variant(product: Product) -> None:
     first = product.variants.order_by("bc_id").values_list("bc_id", flat=True).first()
     product.body["base_variant_id"] = first
+
+
+def _emit_sku_inventory(variant: Variant) -> None:
+    """store/sku/inventory/updated, shaped like the official callback example."""
+    inventory = {
+        "product_id": variant.product.bc_id,
+        "method": "absolute",
+        "value": variant.body["inventory_level"],
+        "variant_id": variant.bc_id,
+    }
+    data = {"type": "sku", "id": variant.sku_id, "inventory": inventory}
+    emit(variant.store, "store/sku/inventory/updated", data)
 
 
 def _emit_sku(variant: Variant, action: str) -> None:
