@@ -13,7 +13,12 @@ import requests
 
 from integrations import errors, hosts
 from integrations.bigcommerce import ratelimit
-from integrations.bigcommerce.errors import SYSTEM, error_for, retry_after_seconds
+from integrations.bigcommerce.errors import (
+    SYSTEM,
+    error_for,
+    merged_batch_errors,
+    retry_after_seconds,
+)
 from integrations.http import Session
 from integrations.retry import RetryPolicy
 
@@ -314,6 +319,8 @@ def _partial_failure(body) -> errors.ValidationFailed | None:
 
 
 def _field_errors(exc: errors.APIError) -> dict:
+    if getattr(exc, "field_errors", None):
+        return exc.field_errors
     details = exc.details if isinstance(exc.details, dict) else {}
     found = details.get("errors")
     return found if isinstance(found, dict) else {}
@@ -332,8 +339,10 @@ def _by_index(field_errors: dict, size: int) -> dict[int, dict] | None:
 
 
 def _item_error(exc: errors.APIError, fields: dict) -> errors.APIError:
-    title = exc.details.get("title") if isinstance(exc.details, dict) else None
-    message = _with_fields(title or exc.message, fields)
+    details = exc.details if isinstance(exc.details, dict) else {}
+    if isinstance(details.get("batch_errors"), list):
+        details = merged_batch_errors(details["batch_errors"])
+    message = _with_fields(details.get("title") or exc.message, fields)
     kwargs = {"status": exc.status, "details": exc.details, "system": exc.system}
     if isinstance(exc, errors.ValidationFailed):
         return errors.ValidationFailed(message, field_errors=fields, **kwargs)

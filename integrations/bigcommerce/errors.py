@@ -55,6 +55,8 @@ def _body(response: requests.Response):
 def _message(response: requests.Response) -> tuple[str, dict]:
     """The error text and field errors of a v3 object or a v2 list body."""
     body = _body(response)
+    if isinstance(body, dict) and isinstance(body.get("batch_errors"), list):
+        body = merged_batch_errors(body["batch_errors"])
     if isinstance(body, dict):
         field_errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
         title = body.get("title") or body.get("message") or response.reason
@@ -63,3 +65,15 @@ def _message(response: requests.Response) -> tuple[str, dict]:
     if isinstance(body, list) and body and isinstance(body[0], dict):
         return "; ".join(str(item.get("message", item)) for item in body), {}
     return (body or response.reason or f"HTTP {response.status_code}"), {}
+
+
+def merged_batch_errors(batch_errors: list) -> dict:
+    """One error of the "Variants Batch Error Response": the titles and the field errors of
+    all its errors (product-variants_catalog.v3.yml, PUT /catalog/variants)."""
+    found = [e for e in batch_errors if isinstance(e, dict)]
+    titles = dict.fromkeys(str(e["title"]) for e in found if e.get("title"))
+    field_errors = {}
+    for error in found:
+        if isinstance(error.get("errors"), dict):
+            field_errors.update(error["errors"])
+    return {"title": "; ".join(titles), "errors": field_errors}

@@ -5,7 +5,7 @@ import re
 from django.db.models import Prefetch, QuerySet
 
 from sandbox.bigcommerce import dates
-from sandbox.bigcommerce.api import ApiError
+from sandbox.bigcommerce.api import STATUS_CODES_TYPE, ApiError
 from sandbox.bigcommerce.models import Brand, Category, Metafield, Product, SandboxStore, Variant
 from sandbox.bigcommerce.services import next_id
 from sandbox.bigcommerce.validation import Errors, batch
@@ -113,15 +113,98 @@ VARIANT_DEFAULTS = {
     "bin_picking_number": "",
 }
 VARIANT_FIELDS = set(VARIANT_DEFAULTS) - {"calculated_price", "calculated_weight"}
-NUMBER_FIELDS = (
+# The checks of products_catalog.v3.yml's product_Base_POST / product_Put_Collection.
+# Numbers: name -> (minimum, maximum).
+NUMBER_FIELDS = {
+    "weight": (0, 9999999999),
+    "width": (0, 9999999999),
+    "depth": (0, 9999999999),
+    "height": (0, 9999999999),
+    "price": (0, None),
+    "cost_price": (0, None),
+    "retail_price": (0, None),
+    "sale_price": (0, None),
+    "fixed_cost_shipping_price": (0, None),
+    "tax_class_id": (0, 255),
+}
+PRODUCT_INTEGERS = {
+    "brand_id": (0, 1000000000),
+    "inventory_level": (0, 2147483647),
+    "inventory_warning_level": (0, 2147483647),
+    "sort_order": (-2147483648, 2147483647),
+    "order_quantity_minimum": (0, 1000000000),
+    "order_quantity_maximum": (0, 1000000000),
+}
+# Text: name -> (minLength, maxLength).
+PRODUCT_TEXT = {
+    "name": (1, 250),
+    "sku": (0, 255),
+    "description": (0, None),
+    "product_tax_code": (0, 255),
+    "warranty": (0, 65535),
+    "bin_picking_number": (0, 255),
+    "layout_file": (0, 500),
+    "upc": (0, 14),
+    "gtin": (0, 14),
+    "mpn": (0, None),
+    "search_keywords": (0, 65535),
+    "availability_description": (0, 255),
+    "page_title": (0, 255),
+    "meta_description": (0, 65535),
+    "preorder_message": (0, 255),
+    "price_hidden_label": (0, 200),
+    "open_graph_title": (0, None),
+    "open_graph_description": (0, None),
+}
+PRODUCT_ENUMS = {
+    "type": ("physical", "digital"),
+    "inventory_tracking": ("none", "product", "variant"),
+    "availability": ("available", "disabled", "preorder"),
+    "gift_wrapping_options_type": ("any", "none", "list"),
+    "condition": ("New", "Used", "Refurbished"),
+    "open_graph_type": (
+        "product",
+        "album",
+        "book",
+        "drink",
+        "food",
+        "game",
+        "movie",
+        "song",
+        "tv_show",
+    ),
+}
+PRODUCT_BOOLEANS = (
+    "is_free_shipping",
+    "is_visible",
+    "is_featured",
+    "is_condition_shown",
+    "is_preorder_only",
+    "is_price_hidden",
+    "open_graph_use_meta_description",
+    "open_graph_use_product_name",
+    "open_graph_use_image",
+)
+# productVariant_Put; prices and sizes may be null (the product's then apply).
+VARIANT_TEXT = {
+    "sku": (1, 255),
+    "purchasing_disabled_message": (0, 255),
+    "upc": (0, 14),
+    "gtin": (0, 14),
+    "mpn": (0, None),
+    "bin_picking_number": (0, 255),
+    "image_url": (0, None),
+}
+VARIANT_NUMBERS = (
+    "price",
+    "sale_price",
+    "retail_price",
+    "cost_price",
     "weight",
     "width",
-    "depth",
     "height",
-    "price",
-    "cost_price",
-    "retail_price",
-    "sale_price",
+    "depth",
+    "fixed_cost_shipping_price",
 )
 
 
@@ -277,19 +360,29 @@ def update_products(store: SandboxStore, data) -> list[Product]:
     for index, item in enumerate(items):
         if item.get("id") not in found:
             errors[f"{index}.id"] = "The product was not found."
-        else:
-            _check_product(store, item, f"{index}.", found[item["id"]])
+        _product_errors(item, f"{index}.", errors)
     errors.raise_if_any()
+    for index, item in enumerate(items):
+        _check_conflicts(store, item, f"{index}.", found[item["id"]])
     for item in items:
         _change_product(found[item["id"]], item)
     return [found[item["id"]] for item in items]
 
 
 def _change_product(product: Product, data: dict) -> None:
+    stock = product.body.get("inventory_level", 0)
     _apply_product_fields(product, data)
     product.date_modified = dates.now()
     product.save()
     emit(product.store, "store/product/updated", {"type": "product", "id": product.bc_id})
+    if product.body.get("inventory_level", 0) != stock:
+        inventory = {
+            "product_id": product.bc_id,
+            "method": "absolute",
+            "value": product.body["inventory_level"],
+        }
+        data = {"type": "product", "id": product.bc_id, "inventory": inventory}
+        emit(product.store, "store/product/inventory/updated", data)
 
 
 def _check_new_variants(store: SandboxStore, items) -> None:
@@ -324,15 +417,23 @@ def _apply_product_fields(product: Product, data: dict) -> None:
 
 def _check_product(store, data: dict, prefix: str, product: Product | None = None) -> None:
     errors = Errors()
-    errors.text(data, "name", prefix, 250)
-    errors.text(data, "sku", prefix, 255)
-    for name in NUMBER_FIELDS:
-        errors.number(data, name, prefix)
-    if data.get("type") not in (None, "physical", "digital"):
-        errors[f"{prefix}type"] = "error.enum"
-    _check_given_custom_fields(data.get("custom_fields"), errors, prefix)
+    _product_errors(data, prefix, errors)
     errors.raise_if_any()
     _check_conflicts(store, data, prefix, product)
+
+
+def _product_errors(data: dict, prefix: str, errors: Errors) -> None:
+    for name, (low, high) in PRODUCT_TEXT.items():
+        errors.text(data, name, prefix, high, low)
+    for name, (low, high) in NUMBER_FIELDS.items():
+        errors.number(data, name, prefix, low, high)
+    for name, (low, high) in PRODUCT_INTEGERS.items():
+        errors.integer(data, name, prefix, low, high)
+    for name, choices in PRODUCT_ENUMS.items():
+        errors.choice(data, name, choices, prefix)
+    for name in PRODUCT_BOOLEANS:
+        errors.boolean(data, name, prefix)
+    _check_given_custom_fields(data.get("custom_fields"), errors, prefix)
 
 
 def _check_given_custom_fields(fields, errors: Errors, prefix: str) -> None:
@@ -519,19 +620,14 @@ def _option_id(store: SandboxStore, known: dict, name: str) -> int:
 
 
 def _check_variant(data: dict, errors: Errors, prefix: str = "") -> None:
-    errors.text(data, "sku", prefix, 255)
-    for name in (
-        "price",
-        "sale_price",
-        "retail_price",
-        "cost_price",
-        "weight",
-        "width",
-        "height",
-        "depth",
-    ):
+    for name, (low, high) in VARIANT_TEXT.items():
+        errors.text(data, name, prefix, high, low)
+    for name in VARIANT_NUMBERS:
         errors.number(data, name, prefix)
-    errors.integer(data, "inventory_level", prefix)
+    errors.integer(data, "inventory_level", prefix, maximum=2147483647)
+    errors.integer(data, "inventory_warning_level", prefix, maximum=2147483647)
+    errors.boolean(data, "is_free_shipping", prefix)
+    errors.boolean(data, "purchasing_disabled", prefix)
     values = data.get("option_values")
     if values is not None and (
         not isinstance(values, list)
@@ -541,13 +637,13 @@ def _check_variant(data: dict, errors: Errors, prefix: str = "") -> None:
 
 
 def _check_sku(store: SandboxStore, sku, variant: Variant | None = None) -> None:
-    if (
-        sku
-        and Variant.objects.filter(store=store, sku=sku)
-        .exclude(pk=variant.pk if variant else None)
-        .exists()
-    ):
+    if _sku_taken(store, sku, variant):
         raise ApiError(409, f"Sku {sku} is not unique.", {"sku": "error.duplicate"})
+
+
+def _sku_taken(store: SandboxStore, sku, variant: Variant | None = None) -> bool:
+    others = Variant.objects.filter(store=store, sku=sku)
+    return bool(sku) and others.exclude(pk=variant.pk if variant else None).exists()
 
 
 def update_variant(variant: Variant, data) -> Variant:
@@ -562,22 +658,42 @@ def update_variant(variant: Variant, data) -> Variant:
 
 
 def update_variants(store: SandboxStore, data) -> list[Variant]:
+    """PUT /catalog/variants. Its 422 is the spec's "Variants Batch Error Response": one error
+    per refused variant under `batch_errors`, its fields named with the item's index."""
     items = batch(data, VARIANT_BATCH_LIMIT)
     found = {v.bc_id: v for v in variants(store).filter(bc_id__in=[i.get("id") for i in items])}
-    errors = Errors()
+    refused = {}
     for index, item in enumerate(items):
+        errors = Errors()
         if item.get("id") not in found:
             errors[f"{index}.id"] = "The variant was not found."
-        else:
-            _check_variant(item, errors, f"{index}.")
-    errors.raise_if_any()
+        _check_variant(item, errors, f"{index}.")
+        if not errors and _sku_taken(store, item.get("sku"), found[item["id"]]):
+            errors[f"{index}.sku"] = f"Sku {item['sku']} is not unique."
+        if errors:
+            refused[index] = dict(errors)
+    skus = [item.get("sku") for item in items if item.get("sku")]
+    for index, item in enumerate(items):
+        if item.get("sku") and skus.count(item["sku"]) > 1:
+            refused.setdefault(index, {})[f"{index}.sku"] = f"Sku {item['sku']} is not unique."
+    if refused:
+        raise ApiError(422, body={"batch_errors": [_batch_error(e) for e in refused.values()]})
     for item in items:
-        _check_sku(store, item.get("sku"), found[item["id"]])
         _change_variant(found[item["id"]], item)
     return [found[item["id"]] for item in items]
 
 
+def _batch_error(errors: dict) -> dict:
+    return {
+        "status": 422,
+        "title": "JSON data is missing or invalid",
+        "type": STATUS_CODES_TYPE,
+        "errors": errors,
+    }
+
+
 def _change_variant(variant: Variant, data: dict) -> None:
+    stock = variant.body.get("inventory_level", 0)
     if data.get("sku"):
         variant.sku = data["sku"]
     variant.body.update({name: data[name] for name in VARIANT_FIELDS if name in data})
@@ -588,6 +704,8 @@ def _change_variant(variant: Variant, data: dict) -> None:
     variant.save()
     Product.objects.filter(pk=variant.product_id).update(date_modified=dates.now())
     _emit_sku(variant, "updated")
+    if variant.body.get("inventory_level", 0) != stock:
+        _emit_sku_inventory(variant)
 
 
 def delete_variant(variant: Variant) -> None:
@@ -603,6 +721,18 @@ def delete_variant(variant: Variant) -> None:
 def _refresh_base_variant(product: Product) -> None:
     first = product.variants.order_by("bc_id").values_list("bc_id", flat=True).first()
     product.body["base_variant_id"] = first
+
+
+def _emit_sku_inventory(variant: Variant) -> None:
+    """store/sku/inventory/updated, shaped like the official callback example."""
+    inventory = {
+        "product_id": variant.product.bc_id,
+        "method": "absolute",
+        "value": variant.body["inventory_level"],
+        "variant_id": variant.bc_id,
+    }
+    data = {"type": "sku", "id": variant.sku_id, "inventory": inventory}
+    emit(variant.store, "store/sku/inventory/updated", data)
 
 
 def _emit_sku(variant: Variant, action: str) -> None:

@@ -58,6 +58,30 @@ ADDRESS_FIELDS = (
     "address_type",
 )
 ADDRESS_REQUIRED = ("first_name", "last_name", "address1", "city", "country_code")
+ADDRESS_TYPES = ("residential", "commercial")
+MAX_ADDRESSES = 10
+# Text fields of customers.v3.yml: name -> (minLength, maxLength); email is checked apart (its
+# limit differs between customer_Post and customer_Put).
+CUSTOMER_TEXT = {
+    "first_name": (1, 100),
+    "last_name": (1, 100),
+    "company": (0, 255),
+    "phone": (0, 50),
+    "tax_exempt_category": (0, 255),
+    "notes": (0, None),
+}
+ADDRESS_TEXT = {
+    "first_name": (1, 255),
+    "last_name": (1, 255),
+    "company": (0, 255),
+    "address1": (0, None),
+    "address2": (0, None),
+    "city": (0, 100),
+    "state_or_province": (0, 100),
+    "postal_code": (0, 30),
+    "country_code": (2, 2),
+    "phone": (0, 50),
+}
 
 
 # --- representation -----------------------------------------------------------------------------
@@ -220,21 +244,45 @@ def create_customers(store: SandboxStore, data) -> list[Customer]:
 
 
 def _check_customer(store, item: dict, errors: Errors, prefix: str, required: bool) -> None:
+    """The checks of customers.v3.yml's customer_Post (`required`, a create) or customer_Put."""
     if required:
         errors.missing(item, ("email", "first_name", "last_name"), prefix)
-    for name, length in (("email", 255), ("first_name", 100), ("last_name", 100), ("company", 255)):
-        errors.text(item, name, prefix, length)
+    errors.text(item, "email", prefix, 250 if required else 255, min_length=3)
+    for name, (low, high) in CUSTOMER_TEXT.items():
+        errors.text(item, name, prefix, high, low)
+    errors.integer(item, "customer_group_id", prefix)
+    errors.boolean(item, "accepts_product_review_abandoned_cart_emails", prefix)
     email = item.get("email")
     if isinstance(email, str) and email and "@" not in email:
-        errors[f"{prefix}email"] = "error.format.email"
+        errors.setdefault(f"{prefix}email", "error.format.email")
     group = item.get("customer_group_id")
     if (
         group not in (None, 0)
         and not CustomerGroup.objects.filter(store=store, bc_id=group).exists()
     ):
         errors[f"{prefix}customer_group_id"] = "The customer group does not exist."
-    for position, address in enumerate(item.get("addresses") or []):
-        errors.missing(address, ADDRESS_REQUIRED, f"{prefix}addresses.{position}.")
+    if required:  # a customer update does not change sub-resources: they are not read
+        _check_new_addresses(item.get("addresses"), errors, prefix)
+
+
+def _check_new_addresses(given, errors: Errors, prefix: str) -> None:
+    if given is None:
+        return
+    if not isinstance(given, list) or not all(isinstance(a, dict) for a in given):
+        errors[f"{prefix}addresses"] = "error.type.array"
+        return
+    if len(given) > MAX_ADDRESSES:
+        errors[f"{prefix}addresses"] = f"error.maxItems (at most {MAX_ADDRESSES})"
+    for position, address in enumerate(given):
+        where = f"{prefix}addresses.{position}."
+        errors.missing(address, ADDRESS_REQUIRED, where)
+        _check_address_fields(address, errors, where)
+
+
+def _check_address_fields(address: dict, errors: Errors, where: str) -> None:
+    for name, (low, high) in ADDRESS_TEXT.items():
+        errors.text(address, name, where, high, low)
+    errors.choice(address, "address_type", ADDRESS_TYPES, where)
 
 
 def _create_customer(store: SandboxStore, bc_id: int, item: dict) -> Customer:
@@ -269,17 +317,16 @@ def update_customers(store: SandboxStore, data) -> list[Customer]:
         c.bc_id: c
         for c in Customer.objects.filter(store=store, bc_id__in=[i.get("id") for i in items])
     }
+    emails = [str(item.get("email") or "").strip().lower() for item in items]
     for index, item in enumerate(items):
         prefix = f"{index}."
         if item.get("id") not in found:
             errors[f"{prefix}id"] = MISSING_CUSTOMER
             continue
         _check_customer(store, item, errors, prefix, required=False)
-        email = str(item.get("email") or "").strip().lower()
-        if (
-            email
-            and Customer.objects.filter(store=store, email=email).exclude(bc_id=item["id"]).exists()
-        ):
+        email = emails[index]
+        taken = Customer.objects.filter(store=store, email=email).exclude(bc_id=item["id"])
+        if email and (taken.exists() or emails.count(email) > 1):
             errors[f"{prefix}email"] = f"The email address {email} is already in use."
     errors.raise_if_any("Update customers failed.")
     return [_update_customer(found[item["id"]], item) for item in items]
@@ -326,6 +373,7 @@ def create_addresses(store: SandboxStore, data) -> list[CustomerAddress]:
             ("customer_id", *ADDRESS_REQUIRED, "state_or_province", "postal_code"),
             f"{index}.",
         )
+        _check_address_fields(item, errors, f"{index}.")
         if item.get("customer_id") is not None and item["customer_id"] not in owners:
             errors[f"{index}.customer_id"] = MISSING_CUSTOMER
     errors.raise_if_any()
@@ -368,11 +416,12 @@ def _new_address(store: SandboxStore, customer: Customer, item: dict) -> Custome
 def update_addresses(store: SandboxStore, data) -> list[CustomerAddress]:
     items = batch(data, ADDRESS_BATCH_LIMIT)
     found = {a.bc_id: a for a in addresses(store).filter(bc_id__in=[i.get("id") for i in items])}
-    missing = {
-        f"{n}.id": "Address not found." for n, i in enumerate(items) if i.get("id") not in found
-    }
-    if missing:
-        raise ApiError(422, "JSON data is missing or invalid", missing)
+    errors = Errors()
+    for index, item in enumerate(items):
+        if item.get("id") not in found:
+            errors[f"{index}.id"] = "Address not found."
+        _check_address_fields(item, errors, f"{index}.")
+    errors.raise_if_any()
     updated = []
     for item in items:
         address = found[item["id"]]

@@ -26,35 +26,68 @@ def body_object(data) -> dict:
 
 
 class Errors(dict):
-    """Field errors of one request; `prefix` names the item of a batch ("0.email")."""
+    """Field errors of one request; `prefix` names the item of a batch ("0.email").
+
+    The first error found for a field is the one kept."""
 
     def missing(self, data: dict, names, prefix: str = "") -> None:
         for name in names:
             value = data.get(name)
             if value is None or (isinstance(value, str) and not value.strip()):
-                self[f"{prefix}{name}"] = MISSING
+                self.setdefault(f"{prefix}{name}", MISSING)
 
-    def text(self, data: dict, name: str, prefix: str = "", max_length: int = 255) -> None:
-        value = data.get(name)
-        if value is not None and (not isinstance(value, str) or len(value) > max_length):
-            self[f"{prefix}{name}"] = f"error.type.string (at most {max_length} characters)"
-
-    def number(self, data: dict, name: str, prefix: str = "", minimum: float = 0) -> None:
+    def text(
+        self,
+        data: dict,
+        name: str,
+        prefix: str = "",
+        max_length: int | None = 255,
+        min_length: int = 0,
+    ) -> None:
         value = data.get(name)
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            self[f"{prefix}{name}"] = "error.type.number"
+        if not isinstance(value, str) or (max_length is not None and len(value) > max_length):
+            limit = f" (at most {max_length} characters)" if max_length is not None else ""
+            self.setdefault(f"{prefix}{name}", f"error.type.string{limit}")
+        elif len(value) < min_length:
+            self.setdefault(f"{prefix}{name}", f"error.minLength (at least {min_length})")
 
-    def integer(self, data: dict, name: str, prefix: str = "") -> None:
+    def number(
+        self, data: dict, name: str, prefix: str = "", minimum: float = 0, maximum=None
+    ) -> None:
         value = data.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            self[f"{prefix}{name}"] = "error.type.integer"
+        if value is None:
+            return
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value < minimum
+            or (maximum is not None and value > maximum)
+        ):
+            self.setdefault(f"{prefix}{name}", "error.type.number")
+
+    def integer(self, data: dict, name: str, prefix: str = "", minimum=None, maximum=None) -> None:
+        value = data.get(name)
+        if value is None:
+            return
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or (minimum is not None and value < minimum)
+            or (maximum is not None and value > maximum)
+        ):
+            self.setdefault(f"{prefix}{name}", "error.type.integer")
 
     def boolean(self, data: dict, name: str, prefix: str = "") -> None:
         value = data.get(name)
         if value is not None and not isinstance(value, bool):
-            self[f"{prefix}{name}"] = "error.type.boolean"
+            self.setdefault(f"{prefix}{name}", "error.type.boolean")
+
+    def choice(self, data: dict, name: str, choices, prefix: str = "") -> None:
+        value = data.get(name)
+        if value is not None and (isinstance(value, bool) or value not in choices):
+            self.setdefault(f"{prefix}{name}", f"error.enum (one of {', '.join(choices)})")
 
     def raise_if_any(self, title: str = "JSON data is missing or invalid", status: int = 422):
         if self:

@@ -432,3 +432,18 @@ def test_a_single_object_endpoint_gets_one_object_per_call(client):
     results = client.write_batch("POST", "v3/catalog/products", [{"name": "Lamp"}] * 2)
     assert _sent() == [{"name": "Lamp"}, {"name": "Lamp"}]
     assert [r.data["id"] for r in results] == [9, 9]
+
+
+@responses.activate
+def test_a_variants_batch_error_naming_items_fails_them_alone(client):
+    batch_errors = [
+        {"status": 422, "title": "Invalid", "type": "/status", "errors": {"1.upc": "too long"}}
+    ]
+    responses.put(f"{ROOT}/v3/catalog/variants", json={"batch_errors": batch_errors}, status=422)
+    responses.put(f"{ROOT}/v3/catalog/variants", json={"data": [{"id": 1}, {"id": 3}]})
+    items = [{"id": 1}, {"id": 2, "upc": "x" * 15}, {"id": 3}]
+    results = client.write_batch("PUT", "v3/catalog/variants", items)
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].error.field_errors == {"upc": "too long"}
+    assert "Invalid (upc: too long)" in str(results[1].error)
+    assert _sent()[1] == [{"id": 1}, {"id": 3}]

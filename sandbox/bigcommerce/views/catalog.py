@@ -180,6 +180,8 @@ def list_variants(call: Call):
         queryset = queryset.filter(product__bc_id__in=products)
     if sku := call.query.get("sku"):
         queryset = queryset.filter(sku=sku)
+    # Deviation: product-variants_catalog.v3.yml documents `sku` but no `sku:in` here; the
+    # connector asks one SKU per call (reads.variants_by_sku).
     if (skus := str_list(call, "sku:in")) is not None:
         queryset = queryset.filter(sku__in=skus)
     return v3_collection(call, queryset, _render_variants)

@@ -56,6 +56,11 @@ def test_customer_writes_and_their_errors_conform(seeded_api):
         "0.first_name": "error.path.missing",
         "0.last_name": "error.path.missing",
     }
+    existing = seeded_api.get("v3/customers?id:in=1").json()["data"][0]["email"]
+    taken = [{"id": customer_id, "email": existing}, {"id": 1, "last_name": ""}]
+    errors = check(seeded_api, "v3/customers", spec, 422, method="PUT", json=taken)
+    assert set(errors["errors"]) == {"0.email", "1.last_name"}
+    check(seeded_api, "v3/customers", spec, 413, method="POST", json=new * 11)
     address = [
         {
             "customer_id": customer_id,
@@ -125,6 +130,12 @@ def test_product_writes_and_their_errors_conform(seeded_api):
     check(seeded_api, "v3/catalog/products", spec, 413, method="PUT", json=too_many)
     check(seeded_api, "v3/catalog/products", spec, 422, method="POST", json={"name": "Half"})
     check(seeded_api, "v3/catalog/products", spec, 409, method="POST", json=new)
+    refused = [{"id": created["id"], "name": "N" * 251}, {"id": 1, "condition": "Mint"}]
+    errors = check(seeded_api, "v3/catalog/products", spec, 422, method="PUT", json=refused)
+    assert set(errors["errors"]) == {"0.name", "1.condition"}
+    clash = [{"id": 1, "price": 2}, {"id": 2, "sku": "SPEC-1"}]
+    errors = check(seeded_api, "v3/catalog/products", spec, 409, method="PUT", json=clash)
+    assert set(errors["errors"]) == {"1.sku"}
     check(
         seeded_api, f"v3/catalog/products/{created['id']}", spec, method="PUT", json={"price": 31}
     )
@@ -167,6 +178,13 @@ def test_variants_conform(seeded_api):
         method="PUT",
         json=[{"id": vid, "inventory_level": 3}],
     )
+    refused = [{"id": vid, "inventory_level": 2**31}, {"id": 999999, "price": 1}]
+    errors = check(seeded_api, "v3/catalog/variants", spec, 422, method="PUT", json=refused)
+    assert [set(e["errors"]) for e in errors["batch_errors"]] == [
+        {"0.inventory_level"},
+        {"1.id"},
+    ]
+    check(seeded_api, "v3/catalog/variants", spec, 413, method="PUT", json=[{"id": vid}] * 51)
     metafield = {"namespace": "wms", "key": "bin", "value": "A-1", "permission_set": "read"}
     check(
         seeded_api,

@@ -181,3 +181,82 @@ def test_customer_groups_are_created_changed_and_deleted(seeded_api):
     assert seeded_api.get("v2/customer_groups/count").json() == {"count": 4}
     assert seeded_api.delete(f"v2/customer_groups/{group['id']}").status_code == 204
     assert seeded_api.get(f"v2/customer_groups/{group['id']}").status_code == 404
+
+
+def test_customer_writes_are_refused_as_the_spec_says(seeded_api):
+    person = {"email": "b" * 240 + "@example.com", "first_name": "Bo", "last_name": "Berg"}
+    too_long = seeded_api.post("v3/customers", json=[person])  # 252: customer_Post allows 250
+    assert too_long.status_code == 422 and set(too_long.json()["errors"]) == {"0.email"}
+    eleven = {**person, "email": "bo@example.com", "addresses": [{**ADDRESS, "country_code": "X"}]}
+    eleven["addresses"] *= 11
+    refused = seeded_api.post("v3/customers", json=[eleven]).json()["errors"]
+    assert {"0.addresses", "0.addresses.0.country_code", "0.addresses.10.country_code"} <= set(
+        refused
+    )
+    updates = [
+        {"id": 1, "first_name": ""},
+        {"id": 2, "email": "same@example.com"},
+        {"id": 3, "email": "same@example.com", "phone": "5" * 51},
+    ]
+    errors = seeded_api.put("v3/customers", json=updates).json()["errors"]
+    assert set(errors) == {"0.first_name", "1.email", "2.email", "2.phone"}
+    longest = {"id": 1, "email": "c" * 243 + "@example.com"}  # 255: customer_Put allows it
+    assert seeded_api.put("v3/customers", json=[longest]).status_code == 200
+
+
+def test_a_product_batch_names_every_refused_item_and_field(seeded_api):
+    batch = [
+        {"id": 1, "name": "N" * 251},
+        {"id": 2, "price": 3},
+        {"id": 3, "availability": "soon", "inventory_level": -1, "is_visible": "yes"},
+    ]
+    answer = seeded_api.put("v3/catalog/products", json=batch)
+    assert answer.status_code == 422
+    assert set(answer.json()["errors"]) == {
+        "0.name",
+        "2.availability",
+        "2.inventory_level",
+        "2.is_visible",
+    }
+    assert seeded_api.get("v3/catalog/products/2").json()["data"]["price"] != 3  # nothing written
+    name = seeded_api.get("v3/catalog/products/1").json()["data"]["name"]
+    clash = seeded_api.put(
+        "v3/catalog/products", json=[{"id": 2, "price": 3}, {"id": 3, "name": name}]
+    )
+    assert clash.status_code == 409 and set(clash.json()["errors"]) == {"1.name"}
+
+
+def test_a_variant_batch_is_refused_in_the_batch_errors_shape(seeded_api):
+    variants = seeded_api.get("v3/catalog/variants?limit=3").json()["data"]
+    batch = [
+        {"id": variants[0]["id"], "upc": "1" * 15},
+        {"id": variants[1]["id"], "price": 2},
+        {"id": variants[2]["id"], "sku": variants[1]["sku"]},
+    ]
+    answer = seeded_api.put("v3/catalog/variants", json=batch)
+    assert answer.status_code == 422
+    errors = [error["errors"] for error in answer.json()["batch_errors"]]
+    assert errors == [
+        {"0.upc": "error.type.string (at most 14 characters)"},
+        {"2.sku": f"Sku {variants[1]['sku']} is not unique."},
+    ]
+
+
+def test_an_order_update_refuses_unknown_statuses_and_fields_in_the_v2_format(seeded_api):
+    order = seeded_api.get("v2/orders?limit=1").json()[0]
+    path = f"v2/orders/{order['id']}"
+    for body, message in (
+        ({"status_id": 15}, "The field 'status_id' is invalid."),
+        ({"status_id": True}, "The field 'status_id' is invalid."),
+        ({"status_id": "10"}, "The field 'status_id' is invalid."),
+        ({"custom_status": "Done"}, "The field 'custom_status' is not supported by this resource."),
+        (
+            {"id": order["id"], "status_id": 10},
+            "The field 'id' cannot be written to. Please remove it from your request before "
+            "trying again.",
+        ),
+    ):
+        answer = seeded_api.put(path, json=body)
+        assert answer.status_code == 400
+        assert answer.json() == [{"status": 400, "message": message}]
+    assert seeded_api.get(path).json()["status_id"] == order["status_id"]
