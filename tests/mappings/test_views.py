@@ -397,3 +397,15 @@ def test_an_org_that_fails_shows_a_readable_error(admin, store_a, sandbox_org):
     assert "The mappings could not be validated: Salesforce HTTP 50" in page
     assert "Not validated since the last change." in page
 
+
+@pytest.mark.django_db(transaction=True)
+def test_validation_shows_an_export_note_on_its_mapping_row(admin, store_a, sandbox_org):
+    ObjectSetting.objects.filter(store=store_a, source="order").update(direction="both")
+    admin.post(url("store_mappings_validate", store_a))
+    page = admin.get(url("store_mappings_object", store_a, "order")).content.decode()
+    status = mapping(store_a, "Order", "Status", source="order")
+    row = page.split(f'id="mapping-{status.pk}"')[1].split("</tr>")[0]
+    assert (
+        '<p class="message warning">Order.Status on export: Activated exports as 2 (not 10).</p>'
+        in row
+    )
