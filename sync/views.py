@@ -63,7 +63,7 @@ def run_list(request, store_id):
         "record_form": RecordImportForm(),
         "exports": exports,
         "export_kinds": _export_kinds(),
-        "export_record_form": RecordExportForm(sources=exports),
+        "export_record_form": RecordExportForm(sources=exports, auto_id="id_export_%s"),
     }
     return render(request, "sync/run_list.html", context)
 

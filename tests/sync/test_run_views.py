@@ -307,6 +307,7 @@ def test_the_runs_page_offers_an_export_for_the_objects_that_export(client_for, 
     assert "Export a record by Salesforce Id" in record_form
     assert '<option value="customer">Customers</option>' in record_form
     assert '<option value="product">' not in record_form
+    assert page.count('id="id_source_id"') == 1 and 'id="id_export_source_id"' in record_form
 
 
 def test_the_runs_page_offers_no_export_while_everything_imports(client_for, oscar, store_a):
