@@ -184,6 +184,11 @@ class Store(models.Model):
     connection_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Sent by BigCommerce in a header of every callback; generated when hooks are registered.
     webhook_secret = EncryptedTextField("webhook secret", blank=True, default="", editable=False)
+    # Salesforce's trigger (a Flow, quick action or Outbound Message asking for an export) sends
+    # a token shown once when it is made; only its SHA-256 digest is kept.
+    salesforce_trigger_digest = models.CharField(
+        max_length=64, blank=True, default="", editable=False
+    )
     salesforce_org = models.ForeignKey(
         SalesforceOrg,
         null=True,

@@ -43,12 +43,16 @@ def resync_record(store, source: str, source_id, user=None, *, trigger="manual")
 
 def export_record(store, source: str, salesforce_id, user=None, *, trigger="manual") -> SyncRun:
     """Export one record now, by its Salesforce Id."""
+    return export_records(store, source, [salesforce_id], user, trigger=trigger)
+
+
+def export_records(store, source: str, salesforce_ids, user=None, *, trigger="manual") -> SyncRun:
     return start_run(
         store,
         source,
         SyncRun.Kind.RECORDS,
         trigger=trigger,
         user=user,
-        source_ids=[salesforce_id],
+        source_ids=list(salesforce_ids),
         direction=RunDirection.EXPORT,
     )

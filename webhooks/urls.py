@@ -8,6 +8,16 @@ urlpatterns = [
         views.bigcommerce_callback,
         name="webhook_receiver",
     ),
+    path(
+        "webhooks/salesforce/<int:store_id>/",
+        views.salesforce_trigger,
+        name="salesforce_trigger",
+    ),
+    path(
+        "stores/<int:store_id>/webhooks/salesforce-token/",
+        views.salesforce_trigger_token,
+        name="salesforce_trigger_token",
+    ),
     path("stores/<int:store_id>/webhooks/", views.webhook_status, name="webhook_status"),
     path(
         "stores/<int:store_id>/webhooks/register/",

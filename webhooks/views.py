@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -11,7 +13,7 @@ from integrations.errors import APIError
 from stores import access
 from stores.models import Role
 from sync.models import SyncLogEntry
-from webhooks import inbox, receiver, registration, replay
+from webhooks import inbox, receiver, registration, replay, salesforce
 from webhooks.models import RegisteredHook, StoreInbox, WebhookEvent
 
 RECENT_EVENTS = 50
@@ -29,6 +31,29 @@ def bigcommerce_callback(request, store_id):
     except receiver.Rejected as exc:
         return HttpResponse(exc.reason, status=exc.status, content_type="text/plain")
     return HttpResponse(status=200)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def salesforce_trigger(request, store_id):
+    """Salesforce asks for records to be exported now (a Flow, quick action or Outbound
+    Message); the token comes as `Authorization: Bearer <token>` or, for Outbound Messages,
+    which send no headers of their own, as `?token=`."""
+    try:
+        store = salesforce.authenticated_store(store_id, _trigger_token(request))
+        wanted = salesforce.parse(_read_body(request), request.content_type or "")
+        runs = salesforce.start_exports(store, wanted)
+    except (salesforce.Refused, receiver.Rejected) as exc:
+        return HttpResponse(exc.reason, status=exc.status, content_type="text/plain")
+    if wanted.soap:
+        return HttpResponse(salesforce.ACK, content_type="text/xml")
+    return JsonResponse({"runs": [run.pk for run in runs]}, status=202)
+
+
+def _trigger_token(request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else request.GET.get("token", "")
 
 
 def _secret_header() -> str:
@@ -70,8 +95,15 @@ def webhook_status(request, store_id):
         "can_operate": store.user_role.allows(Role.OPERATOR),
         "receiver_url": _receiver_url(store),
         "secret_header": _secret_header(),
+        "trigger_url": _trigger_url(store),
     }
     return render(request, "webhooks/status.html", context)
+
+
+def _trigger_url(store) -> str:
+    return settings.CONNECTOR_PUBLIC_URL.rstrip("/") + reverse(
+        "salesforce_trigger", args=[store.pk]
+    )
 
 
 def _receiver_url(store) -> str:
@@ -96,6 +128,16 @@ def webhook_register(request, store_id):
             f"updated, {len(changes.unchanged)} unchanged, {len(changes.removed)} removed.",
         )
     return redirect("webhook_status", store.pk)
+
+
+@never_cache
+@require_POST
+def salesforce_trigger_token(request, store_id):
+    """Make a new trigger token for Salesforce and show it, this once; the old one stops."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    token = salesforce.new_token(store)
+    context = {"store": store, "token": token, "url": _trigger_url(store)}
+    return render(request, "webhooks/salesforce_token.html", context)
 
 
 @transaction.non_atomic_requests

@@ -18,8 +18,16 @@ from integrations.http import Session
 from integrations.retry import RetryPolicy
 
 MAX_PAGE_SIZE = 250
-# Documented batch limits of write endpoints (FACTS.md §7); others are written one by one.
-BATCH_LIMITS = {"v3/customers": 10, "v3/catalog/products": 10, "v3/catalog/variants": 50}
+# Documented batch limits of write endpoints (FACTS.md §7), by method and path: these take a
+# list of items. Other writes send one object per call (POST /v3/catalog/products creates one).
+BATCH_LIMITS = {
+    ("POST", "v3/customers"): 10,
+    ("PUT", "v3/customers"): 10,
+    ("PUT", "v3/catalog/products"): 10,
+    ("PUT", "v3/catalog/variants"): 50,
+}
+# Answers that refuse the data of a chunk, so that writing its items apart can succeed.
+REFUSED_ITEMS = {400, 404, 409, 413, 422}
 
 
 @dataclass
@@ -194,27 +202,73 @@ class BigCommerceClient:
     def write_batch(self, method: str, path: str, items: list[dict]) -> list[BatchResult]:
         """Write items in chunks of the endpoint's batch limit; one result per item, in order.
 
-        A refused chunk is written again item by item, so one bad item fails alone and the
-        error names it (BigCommerce's batch errors do not always say which item failed).
+        A chunk the API refused (a 4xx about its data) wrote nothing. If the answer's errors
+        name the failing items by index ("0.email"), those fail with their own errors and the
+        rest is sent again in one call; if they do not (BigCommerce's batch errors do not always
+        say which item failed), the chunk is written again item by item.
+
+        A 207 (Multi-Status) wrote the chunk but failed some part of it: the items it names by
+        index fail, with the record as written in `data`. When it names none, a PUT chunk is
+        written again item by item to find them; a POST chunk is not sent again and all its
+        items fail.
+
+        A failure that may pass fails its chunk whole, so a POST that may have created records
+        is never sent twice. After RateLimited the chunks left are not sent: they fail with it,
+        for the caller to try again later.
         """
-        size = BATCH_LIMITS.get(path.strip("/"), 1)
-        results = []
+        key = (method.upper(), path.strip("/"))
+        size = BATCH_LIMITS.get(key, 1)
+        batch = key in BATCH_LIMITS
+        results: list[BatchResult] = []
+        limited = None
         for start in range(0, len(items), size):
-            results.extend(self._write_chunk(method, path, items[start : start + size]))
+            chunk = items[start : start + size]
+            if limited is not None:
+                results += [BatchResult(item, error=limited) for item in chunk]
+                continue
+            written = self._write_chunk(method, path, chunk, batch)
+            limited = next(
+                (r.error for r in written if isinstance(r.error, errors.RateLimited)), None
+            )
+            results += written
         return results
 
-    def _write_chunk(self, method, path, chunk) -> list[BatchResult]:
+    def _write_chunk(self, method, path, chunk, batch) -> list[BatchResult]:
         try:
-            body = self.call(
-                method, path, json=chunk if len(chunk) > 1 or _is_batch(path) else chunk[0]
-            )
+            body = self.call(method, path, json=chunk if batch else chunk[0])
         except errors.APIError as exc:
-            if exc.retryable or len(chunk) == 1:
-                return [BatchResult(item, error=exc) for item in chunk]
-            return [result for item in chunk for result in self._write_chunk(method, path, [item])]
-        data = body.get("data") if isinstance(body, dict) else body
-        data = data if isinstance(data, list) else [data]
-        return [BatchResult(item, data=written) for item, written in zip(chunk, data, strict=False)]
+            return self._after_refusal(method, path, chunk, batch, exc)
+        results = _paired(chunk, _records(body))
+        failure = _partial_failure(body)
+        if failure is None:
+            return results
+        named = _by_index(failure.field_errors, len(chunk))
+        if named:
+            return [
+                BatchResult(r.item, r.data, _item_error(failure, named[n])) if n in named else r
+                for n, r in enumerate(results)
+            ]
+        if method.upper() != "POST" and len(chunk) > 1:
+            return self._one_by_one(method, path, chunk, batch)
+        return [BatchResult(r.item, r.data, failure) for r in results]
+
+    def _after_refusal(self, method, path, chunk, batch, exc) -> list[BatchResult]:
+        if exc.retryable or len(chunk) == 1 or exc.status not in REFUSED_ITEMS:
+            return [BatchResult(item, error=exc) for item in chunk]
+        named = _by_index(_field_errors(exc), len(chunk))
+        if not named:
+            return self._one_by_one(method, path, chunk, batch)
+        results = {n: BatchResult(chunk[n], error=_item_error(exc, named[n])) for n in named}
+        rest = [n for n in range(len(chunk)) if n not in named]
+        if rest:
+            again = self._write_chunk(method, path, [chunk[n] for n in rest], batch)
+            results.update(zip(rest, again, strict=True))
+        return [results[n] for n in range(len(chunk))]
+
+    def _one_by_one(self, method, path, chunk, batch) -> list[BatchResult]:
+        return [
+            result for item in chunk for result in self._write_chunk(method, path, [item], batch)
+        ]
 
 
 @dataclass
@@ -225,5 +279,67 @@ class _RateLimitWaits:
     seconds: float = 0.0
 
 
-def _is_batch(path: str) -> bool:
-    return path.strip("/") in BATCH_LIMITS
+def _records(body) -> list:
+    data = body.get("data") if isinstance(body, dict) else body
+    if data is None:
+        return []
+    return data if isinstance(data, list) else [data]
+
+
+def _paired(chunk: list[dict], records: list) -> list[BatchResult]:
+    """Each item with the record the answer gives for it: by id where items carry one (the
+    answer's order is not documented), else by position."""
+    by_id = {r.get("id"): r for r in records if isinstance(r, dict)}
+    if all("id" in item for item in chunk) and all(item["id"] in by_id for item in chunk):
+        return [BatchResult(item, data=by_id[item["id"]]) for item in chunk]
+    found = records + [None] * (len(chunk) - len(records))
+    return [BatchResult(item, data=record) for item, record in zip(chunk, found, strict=False)]
+
+
+def _partial_failure(body) -> errors.ValidationFailed | None:
+    """The failed part of a 207 answer: `errors` beside `data` (the spec's errorMultiStatus)."""
+    failure = body.get("errors") if isinstance(body, dict) else None
+    if not failure:
+        return None
+    detail = failure.get("errors") if isinstance(failure, dict) else None
+    field_errors = detail if isinstance(detail, dict) else {}
+    title = (failure.get("title") if isinstance(failure, dict) else None) or "Partly written"
+    return errors.ValidationFailed(
+        _with_fields(title, field_errors),
+        field_errors=field_errors,
+        status=(failure.get("status") if isinstance(failure, dict) else None) or 207,
+        details=body,
+        system=SYSTEM,
+    )
+
+
+def _field_errors(exc: errors.APIError) -> dict:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    found = details.get("errors")
+    return found if isinstance(found, dict) else {}
+
+
+def _by_index(field_errors: dict, size: int) -> dict[int, dict] | None:
+    """{item index: {field: message}} when every error names an item of the chunk ("0.email",
+    or "0" alone); None when any does not."""
+    named: dict[int, dict] = {}
+    for key, message in field_errors.items():
+        index, _, field = str(key).partition(".")
+        if not index.isdigit() or int(index) >= size:
+            return None
+        named.setdefault(int(index), {})[field] = message
+    return named or None
+
+
+def _item_error(exc: errors.APIError, fields: dict) -> errors.APIError:
+    title = exc.details.get("title") if isinstance(exc.details, dict) else None
+    message = _with_fields(title or exc.message, fields)
+    kwargs = {"status": exc.status, "details": exc.details, "system": exc.system}
+    if isinstance(exc, errors.ValidationFailed):
+        return errors.ValidationFailed(message, field_errors=fields, **kwargs)
+    return type(exc)(message, **kwargs)
+
+
+def _with_fields(title: str, fields: dict) -> str:
+    details = "; ".join(f"{k}: {v}" if k else str(v) for k, v in fields.items())
+    return f"{title} ({details})" if details else title

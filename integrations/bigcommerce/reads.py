@@ -7,12 +7,16 @@ Orders come with their line items embedded (`include=consignments.line_items`: o
 orders); customers with their addresses; products with variants and custom fields. Metafields
 are read in one batched call per page, and only when a mapping uses them.
 
+Records are also read by id, and, for matching records of Salesforce to them, by email
+(customers) and by SKU (products, variants).
+
 `sample` reads one page of an object's latest records the same way, for checking mappings
 against what a store's records hold.
 """
 
 from collections.abc import Iterator
 from datetime import datetime
+from urllib.parse import quote
 
 from integrations.bigcommerce import dates
 from integrations.bigcommerce.client import MAX_PAGE_SIZE
@@ -21,6 +25,10 @@ ORDER_INCLUDES = {"include": "consignments.line_items", "consignment_structure":
 CUSTOMER_INCLUDES = {"include": "addresses,attributes"}
 PRODUCT_INCLUDES = {"include": "variants,custom_fields"}
 ID_CHUNK = 250  # ids per `id:in` filter: a full page, in a URL of a few kilobytes
+# The longest value of a text filter (`email:in`, `sku:in`) once URL-encoded, so that its URL
+# stays as short as one of ID_CHUNK ids; a chunk also holds at most ID_CHUNK values.
+FILTER_CHARS = 2000
+SEPARATOR = quote(",", safe="")
 
 
 # --- customers ------------------------------------------------------------------------------------
@@ -33,6 +41,17 @@ def customer_pages(bc, since: datetime | None = None, on_total=None) -> Iterator
 
 def customers_by_id(bc, ids) -> list[dict]:
     return _by_ids(bc, "v3/customers", "id:in", ids, CUSTOMER_INCLUDES)
+
+
+def customers_by_email(bc, emails) -> list[dict]:
+    """Customers with one of these emails, with their addresses (`email:in`, in chunks that keep
+    the URL short). An address with a comma cannot be asked for: the filter splits on commas."""
+    wanted = [email for email in _distinct(emails) if "," not in email]
+    found = []
+    for chunk in _chunks_within(wanted, FILTER_CHARS):
+        params = {**CUSTOMER_INCLUDES, "email:in": ",".join(chunk)}
+        found += bc.iter_v3("v3/customers", params)
+    return found
 
 
 def customer_group_names(bc) -> dict[int, str]:
@@ -49,6 +68,29 @@ def product_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[
 
 def products_by_id(bc, ids) -> list[dict]:
     return _by_ids(bc, "v3/catalog/products", "id:in", ids, PRODUCT_INCLUDES)
+
+
+def products_by_sku(bc, skus) -> list[dict]:
+    """Products whose own SKU (the base variant's) is one of these, with variants and custom
+    fields. `sku:in` splits on commas: a SKU holding one is asked for alone with `sku`."""
+    wanted = _distinct(skus)
+    found = []
+    for chunk in _chunks_within([s for s in wanted if "," not in s], FILTER_CHARS):
+        params = {**PRODUCT_INCLUDES, "sku:in": ",".join(chunk)}
+        found += bc.iter_v3("v3/catalog/products", params)
+    for sku in (s for s in wanted if "," in s):
+        found += bc.iter_v3("v3/catalog/products", {**PRODUCT_INCLUDES, "sku": sku})
+    return found
+
+
+def variants_by_sku(bc, skus) -> list[dict]:
+    """Variants with one of these SKUs, one call per SKU: GET /v3/catalog/variants documents a
+    `sku` filter but no `sku:in` (product-variants_catalog.v3.yml). SKUs are unique in a store,
+    whatever their case, so each call answers one variant at most."""
+    found = []
+    for sku in _distinct(skus):
+        found += (bc.get("v3/catalog/variants", sku=sku) or {}).get("data") or []
+    return found
 
 
 def category_pages(bc, since: datetime | None = None, on_total=None) -> Iterator[list[dict]]:
@@ -188,6 +230,26 @@ def _by_ids(bc, path: str, filter_name: str, ids, extra=None) -> list[dict]:
         params = {**(extra or {}), filter_name: ",".join(map(str, chunk))}
         found += bc.iter_v3(path, params)
     return found
+
+
+def _distinct(values) -> list[str]:
+    return list(dict.fromkeys(str(v).strip() for v in values if v is not None and str(v).strip()))
+
+
+def _chunks_within(values: list[str], budget: int) -> Iterator[list[str]]:
+    """Chunks of at most ID_CHUNK values whose URL-encoded, comma-joined length fits `budget`;
+    a value longer than the budget alone goes alone."""
+    chunk, used = [], 0
+    for value in values:
+        cost = len(quote(value, safe="")) + (len(SEPARATOR) if chunk else 0)
+        if chunk and (used + cost > budget or len(chunk) == ID_CHUNK):
+            yield chunk
+            chunk, used = [], 0
+            cost = len(quote(value, safe=""))
+        chunk.append(value)
+        used += cost
+    if chunk:
+        yield chunk
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -601,12 +601,14 @@ def _deleted_records(body: dict) -> DeletedRecords:
 def _userinfo(sf: Salesforce) -> dict | None:
     """OpenID Connect's UserInfo for the session's user.
 
-    It answers an expired or bad token with 403 where the REST API says 401; raised as an
-    expired session here, so that the token is renewed once.
+    It answers an expired or bad token with 403 `Bad_OAuth_Token` where the REST API says 401;
+    raised as an expired session here, so that the token is renewed once.
     """
     try:
         return sf.oauth2("userinfo")
     except sf_exceptions.SalesforceRefusedRequest as exc:
+        if "Bad_OAuth_Token" not in str(exc.content):
+            raise
         raise sf_exceptions.SalesforceExpiredSession(
             exc.url, exc.status, exc.resource_name, exc.content
         ) from exc

@@ -42,6 +42,11 @@ class Pipe:
         """Filter, transform, match and write a batch: one outcome per record."""
         raise NotImplementedError
 
+    def removals(self) -> list[RecordOutcome]:
+        """After a batch run's pages: what follows from the records deleted in the source
+        system since the run's start (exports; imports learn of deletes from webhooks)."""
+        return []
+
 
 class MappingProblems(Exception):
     """The mappings do not fit the target system: the run stops before any write."""

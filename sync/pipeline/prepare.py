@@ -57,11 +57,11 @@ def mapped_values(ctx, setting, record: dict, sobject: str, problems: dict) -> d
     return values
 
 
-def mapping_error(problems: dict) -> errors.ValidationFailed:
+def mapping_error(problems: dict, code: str = "MAPPING") -> errors.ValidationFailed:
     return errors.ValidationFailed(
         "; ".join(problems.values()),
         field_errors=problems,
-        code="MAPPING",
+        code=code,
         fields=list(problems),
         system="connector",
     )

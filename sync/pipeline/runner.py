@@ -124,8 +124,11 @@ def _run_pages(run, ctx, pipe: Pipe, sleep):
         with recording() as reads:  # the calls that read a batch belong to its records
             batch = next(batches, None)
         if batch is None:
-            if reads:  # the answer that ended the read (an empty page) is the run's call too
-                run_log.save(run.store, run, [], reads)
+            with recording() as calls:
+                removed = pipe.removals() if run.kind in BATCH_KINDS else []
+            # The answer that ended the read (an empty page) is the run's call too.
+            if reads or calls or removed:
+                run_log.save(run.store, run, removed, reads + calls, shared=reads + calls)
             return watermark
         _check_still_wanted(run)
         outcomes, calls = _write_batch(pipe, batch, sleep)

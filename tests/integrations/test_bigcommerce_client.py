@@ -298,3 +298,137 @@ def test_by_default_429s_are_waited_out_for_a_minute_at_most_in_one_call(slept):
     assert raised.value.retry_after == 25
     assert len(responses.calls) == 3  # a third wait of 25 s would pass the minute
     assert sum(slept) <= 60
+
+
+def _refusal(errors_by_key: dict, status: int = 422, title: str = "Invalid data") -> tuple:
+    """A v3 error answer in the spec's ErrorResponse shape."""
+    body = {"status": status, "title": title, "type": "/api-docs/status-codes"}
+    return status, {}, json.dumps({**body, "errors": errors_by_key})
+
+
+def _sent() -> list:
+    return [json.loads(call.request.body) for call in responses.calls]
+
+
+@responses.activate
+def test_a_refusal_naming_items_fails_them_and_sends_the_rest_again_in_one_call(client):
+    def answer(request):
+        batch = json.loads(request.body)
+        bad = {f"{n}.email": "taken" for n, item in enumerate(batch) if "taken" in item["email"]}
+        if bad:
+            return _refusal(bad)
+        return 200, {}, json.dumps({"data": [{"id": 10 + n, **i} for n, i in enumerate(batch)]})
+
+    responses.add_callback(responses.POST, f"{ROOT}/v3/customers", callback=answer)
+    emails = ["a@x.io", "taken1@x.io", "c@x.io", "taken2@x.io", "e@x.io"]
+    results = client.write_batch("POST", "v3/customers", [{"email": e} for e in emails])
+    assert [r.ok for r in results] == [True, False, True, False, True]
+    assert [[i["email"] for i in batch] for batch in _sent()] == [
+        emails,
+        ["a@x.io", "c@x.io", "e@x.io"],
+    ]
+    assert [r.data["email"] for r in results if r.ok] == ["a@x.io", "c@x.io", "e@x.io"]
+    error = results[3].error
+    assert isinstance(error, errors.ValidationFailed)
+    assert error.field_errors == {"email": "taken"}
+    assert str(error).endswith("Invalid data (email: taken)")
+
+
+@responses.activate
+def test_a_conflict_naming_an_item_fails_that_item_alone(client):
+    responses.put(
+        f"{ROOT}/v3/catalog/products",
+        body=_refusal({"1.sku": "Sku X is not unique."}, 409, "Conflict")[2],
+        status=409,
+    )
+    responses.put(f"{ROOT}/v3/catalog/products", json={"data": [{"id": 1}, {"id": 3}]})
+    items = [{"id": 1, "sku": "A"}, {"id": 2, "sku": "X"}, {"id": 3, "sku": "C"}]
+    results = client.write_batch("PUT", "v3/catalog/products", items)
+    assert [r.ok for r in results] == [True, False, True]
+    assert isinstance(results[1].error, errors.Conflict)
+    assert "sku: Sku X is not unique." in str(results[1].error)
+    assert _sent()[1] == [items[0], items[2]]
+
+
+@responses.activate
+def test_a_refusal_of_the_whole_call_is_not_split(client):
+    responses.put(f"{ROOT}/v3/customers", status=403, json={"status": 403, "title": "Scope"})
+    results = client.write_batch("PUT", "v3/customers", [{"id": 1}, {"id": 2}])
+    assert [type(r.error) for r in results] == [errors.AuthError, errors.AuthError]
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_create_that_may_have_been_written_is_never_sent_again(client):
+    responses.post(f"{ROOT}/v3/customers", status=502, json={"title": "Bad gateway"})
+    items = [{"email": f"c{n}@x.io"} for n in range(3)]
+    results = client.write_batch("POST", "v3/customers", items)
+    assert all(isinstance(r.error, errors.TransientError) for r in results)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_after_rate_limited_the_chunks_left_are_not_sent(client):
+    for _ in range(3):
+        responses.put(f"{ROOT}/v3/customers", status=429, headers={"X-Retry-After": "60"}, body="")
+    items = [{"id": n} for n in range(25)]
+    results = client.write_batch("PUT", "v3/customers", items)
+    assert len(results) == 25
+    assert all(isinstance(r.error, errors.RateLimited) for r in results)
+    assert len(responses.calls) == 2  # the second 429's wait would pass the allowed 100 s
+
+
+def _multi_status(errors_by_key: dict, data: list) -> dict:
+    """A 207 answer in the shape of the spec's MultiStatus (products_catalog.v3.yml)."""
+    failure = {"status": 422, "title": "Inventory not updated", "type": "/status-codes"}
+    return {"data": data, "errors": {**failure, "errors": errors_by_key}, "meta": {}}
+
+
+@responses.activate
+def test_a_multi_status_fails_the_items_it_names_with_their_records_and_sends_nothing_again(
+    client,
+):
+    data = [{"id": 1, "price": 5}, {"id": 2, "price": 6}]
+    body = _multi_status({"1.inventory_level": "must not be negative"}, data)
+    responses.put(f"{ROOT}/v3/catalog/products", json=body, status=207)
+    items = [{"id": 1, "price": 5}, {"id": 2, "price": 6, "inventory_level": -1}]
+    results = client.write_batch("PUT", "v3/catalog/products", items)
+    assert len(responses.calls) == 1
+    assert results[0].ok and results[0].data == data[0]
+    assert not results[1].ok and results[1].data == data[1]
+    assert results[1].error.field_errors == {"inventory_level": "must not be negative"}
+
+
+@responses.activate
+def test_a_multi_status_naming_no_item_is_found_item_by_item_for_updates_only(client):
+    vague = _multi_status({"inventory": "failed"}, [{"id": 1}, {"id": 2}])
+    responses.put(f"{ROOT}/v3/catalog/variants", json=vague, status=207)
+    responses.put(f"{ROOT}/v3/catalog/variants", json={"data": [{"id": 1}]})
+    responses.put(
+        f"{ROOT}/v3/catalog/variants",
+        json=_multi_status({"inventory": "x"}, [{"id": 2}]),
+        status=207,
+    )
+    results = client.write_batch("PUT", "v3/catalog/variants", [{"id": 1}, {"id": 2}])
+    assert [r.ok for r in results] == [True, False]
+    assert _sent() == [[{"id": 1}, {"id": 2}], [{"id": 1}], [{"id": 2}]]
+
+    responses.post(f"{ROOT}/v3/customers", json=_multi_status({"x": "y"}, [{"id": 7}]), status=207)
+    created = client.write_batch("POST", "v3/customers", [{"email": "a@x.io"}])
+    assert not created[0].ok and created[0].data == {"id": 7}
+    assert len(responses.calls) == 4
+
+
+@responses.activate
+def test_updates_are_paired_with_their_records_by_id_whatever_the_answers_order(client):
+    responses.put(f"{ROOT}/v3/customers", json={"data": [{"id": 2, "n": "b"}, {"id": 1, "n": "a"}]})
+    results = client.write_batch("PUT", "v3/customers", [{"id": 1}, {"id": 2}])
+    assert [r.data["n"] for r in results] == ["a", "b"]
+
+
+@responses.activate
+def test_a_single_object_endpoint_gets_one_object_per_call(client):
+    responses.post(f"{ROOT}/v3/catalog/products", json={"data": {"id": 9, "name": "Lamp"}})
+    results = client.write_batch("POST", "v3/catalog/products", [{"name": "Lamp"}] * 2)
+    assert _sent() == [{"name": "Lamp"}, {"name": "Lamp"}]
+    assert [r.data["id"] for r in results] == [9, 9]

@@ -735,6 +735,16 @@ def test_userinfo_refusing_an_expired_token_renews_it(client, org):
 
 
 @responses.activate
+def test_userinfo_refusing_for_another_reason_renews_nothing(client, org):
+    responses.get(USERINFO, status=403, body="Forbidden", content_type="text/plain")
+    with pytest.raises(errors.PermanentError, match="Forbidden"):
+        client.user_id()
+    assert len(responses.calls) == 1
+    org.refresh_from_db()
+    assert org.access_token == "old-token"
+
+
+@responses.activate
 def test_the_user_is_asked_again_once_the_org_is_reconnected(client, org):
     responses.get(USERINFO, json={"user_id": USER})
     responses.get(USERINFO, json={"user_id": "005xx000009ZZZZAAA"})

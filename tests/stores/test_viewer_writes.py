@@ -66,6 +66,7 @@ STATE_CHANGING = {
     "webhook_unregister": POST,
     "webhook_replay_failed": POST,
     "webhook_event_replay": POST,
+    "salesforce_trigger_token": POST,
     # sandbox console (staff only)
     "sandbox_save_faults": POST,
     "sandbox_start_activity": POST,
@@ -118,6 +119,7 @@ OUTSIDE = {
     "login",
     "logout",
     "webhook_receiver",  # BigCommerce's callbacks, authenticated by the store's secret header
+    "salesforce_trigger",  # Salesforce's export requests, authenticated by the trigger token
     "salesforce_oauth_callback",  # a GET that only finishes a flow its user started
 }
 # The emulated BigCommerce and Salesforce APIs, which check their own tokens.

@@ -11,17 +11,20 @@ Values equal to what the connector last wrote either way are not written again.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
 from integrations import errors
+from integrations.bigcommerce import fields
 from integrations.recording import recording
 from mappings import export
 from mappings.models import ExportMode, MultipleMatches
 from sync import identity
 from sync.models import IdentityLink, Outcome
 from sync.pipeline.exporters import conflicts
+from sync.pipeline.exporters.removals import removals as removed_in_salesforce
+from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
 from sync.pipeline.matching import quote
 from sync.pipeline.pipe import MappingProblems, Pipe
 from sync.pipeline.prepare import mapping_error
@@ -70,6 +73,7 @@ class Exporter(Pipe):
         self.ctx = ctx
         self.setting = ctx.setting(self.source)
         mappings = list(self.setting.field_mappings.all())
+        self.since: datetime | None = None  # where a batch run read changes from
         self.plan = export.plan(mappings, self.main_object, self.parents, self.writable)
 
     # --- what BigCommerce takes ---------------------------------------------------------------
@@ -92,9 +96,37 @@ class Exporter(Pipe):
             unit.outcome = Outcome.SKIPPED
             unit.message = f"A {self.resource} is never created from Salesforce."
 
+    def delete(self, bc_ids: list[str]) -> dict[str, errors.APIError]:
+        """Delete these BigCommerce records; {id: error} of those refused."""
+        return {bc_id: _NOT_DELETABLE for bc_id in bc_ids}
+
+    def clear(self, bc_ids: list[str], empty: dict) -> dict[str, errors.APIError]:
+        """Write these empty values to these BigCommerce records; {id: error} of those refused."""
+        units = [Unit({"Id": ""}, bc_id=bc_id, sent=dict(empty)) for bc_id in bc_ids]
+        self.update(units)
+        return {u.bc_id: u.error for u in units if u.error is not None}
+
+    def removals(self) -> list[RecordOutcome]:
+        if self.since is None:
+            return []
+        return removed_in_salesforce(self, self.since)
+
     def body(self, unit: Unit) -> dict:
         """What is written: the values BigCommerce lacks."""
         return export.nest(unit.sent)
+
+    def payload(self, unit: Unit) -> dict:
+        """One item of the write, as sent: an update names its record."""
+        body = self.body(unit)
+        return {"id": int(unit.bc_id), **body} if unit.bc_id else body
+
+    def _check_rules(self, units: list[Unit]) -> None:
+        """What BigCommerce would refuse fails its record before any write, in words an
+        admin can act on."""
+        for unit in units:
+            found = fields.problems(self.resource, self.payload(unit), creating=not unit.bc_id)
+            if found:
+                unit.error = mapping_error(found, code="BIGCOMMERCE_RULES")
 
     # --- source side --------------------------------------------------------------------------
     def columns(self) -> list[str]:
@@ -109,6 +141,7 @@ class Exporter(Pipe):
         return f"SELECT {columns} FROM {self.main_object} WHERE {where}"  # noqa: S608
 
     def pages(self, since: datetime | None):
+        self.since = since
         if since is None:
             where = "Id != null"
         else:
@@ -185,6 +218,7 @@ class Exporter(Pipe):
             self._find_targets([u for u in units if u.open])
             self._read_current([u for u in units if u.open and u.bc_id])
             self._decide(units)
+            self._check_rules([u for u in units if u.open and u.sent])
             updates = [u for u in units if u.open and u.bc_id]
             creates = [u for u in units if u.open and not u.bc_id]
             if updates:
@@ -262,7 +296,7 @@ class Exporter(Pipe):
                 unit.bc_id = None
             if not unit.bc_id:
                 if upsert:
-                    unit.sent = dict(unit.values)
+                    unit.sent = conflicts.differences(unit.values, None)
                 else:
                     unit.outcome = Outcome.SKIPPED
                     unit.message = (
@@ -340,22 +374,15 @@ class Exporter(Pipe):
 
 
 STAMPS = ("SystemModstamp", "LastModifiedById")
+_NOT_DELETABLE = errors.ValidationFailed(
+    "This object is not deleted in BigCommerce by an export.",
+    code="NOT_DELETABLE",
+    system="connector",
+)
 
 
 def _key(value) -> str:
     return "" if value is None else str(value).strip().lower()
-
-
-def soql_stamp(moment: datetime) -> str:
-    """A SOQL dateTime literal, to the second (SOQL takes no fractions)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_stamp(text) -> datetime | None:
-    """Salesforce's `2026-12-02T10:00:00.000+0000`."""
-    if not text:
-        return None
-    return datetime.strptime(str(text).replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
 
 
 def take_results(units: list[Unit], results) -> None:

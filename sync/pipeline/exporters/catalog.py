@@ -3,14 +3,8 @@
 from integrations.bigcommerce import reads, writes
 from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY, refusal
 from mappings.models import SourceObject
-from sync.pipeline.exporters.base import (
-    PAGE,
-    Exporter,
-    Unit,
-    parse_stamp,
-    soql_stamp,
-    take_results,
-)
+from sync.pipeline.exporters.base import PAGE, Exporter, Unit, take_results
+from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.matching import quote
 
@@ -42,6 +36,7 @@ class ProductExporter(Exporter):
         return own
 
     def pages(self, since):
+        self.since = since
         if since is None:
             yield from super().pages(None)
             return
@@ -98,13 +93,22 @@ class ProductExporter(Exporter):
             found.setdefault(str(product.get("sku") or "").lower(), []).append(product)
         return found
 
+    def payload(self, unit):
+        if unit.bc_id:
+            return super().payload(unit)
+        return {"type": "physical", "weight": 0, **self.body(unit)}
+
     def update(self, units):
-        items = [{"id": int(u.bc_id), **self.body(u)} for u in units]
+        items = [self.payload(u) for u in units]
         take_results(units, writes.update_products(self.ctx.bc, items))
 
     def create(self, units):
-        bodies = [{"type": "physical", "weight": 0, **self.body(u)} for u in units]
-        take_results(units, writes.create_products(self.ctx.bc, bodies))
+        items = [self.payload(u) for u in units]
+        take_results(units, writes.create_products(self.ctx.bc, items))
+
+    def delete(self, bc_ids):
+        results = writes.delete_products(self.ctx.bc, bc_ids)
+        return {str(r.item["id"]): r.error for r in results if not r.ok}
 
     def links_for(self, unit: Unit):
         links = {"Product2": unit.sf_id}

@@ -54,10 +54,13 @@ def describe(conflicts: list[dict]) -> str:
 
 
 def differences(values: dict, current: dict | None) -> dict:
-    """The values BigCommerce does not have yet."""
-    if current is None:
-        return dict(values)
-    return {path: v for path, v in values.items() if differ(v, get_path(current, path))}
+    """The values BigCommerce does not have yet; an empty number or choice (None) is never
+    sent, as BigCommerce refuses null for them."""
+    return {
+        path: value
+        for path, value in values.items()
+        if value is not None and (current is None or differ(value, get_path(current, path)))
+    }
 
 
 def differ(a, b) -> bool:

@@ -26,6 +26,9 @@ class OrderStatusExporter(Exporter):
         status = unit.values.get("status_id")
         return {"status_id": int(status)} if status not in (None, "") else {}
 
+    def payload(self, unit: Unit) -> dict:
+        return self.body(unit)  # the order's id is in the URL
+
     def update(self, units):
         ready = [u for u in units if self.body(u)]
         for unit in units:

@@ -38,11 +38,16 @@ class CustomerExporter(Exporter):
         return body
 
     def update(self, units):
-        items = [{"id": int(u.bc_id), **self.body(u)} for u in units]
+        items = [self.payload(u) for u in units]
         take_results(units, writes.update_customers(self.ctx.bc, items))
 
     def create(self, units):
-        take_results(units, writes.create_customers(self.ctx.bc, [self.body(u) for u in units]))
+        items = [self.payload(u) for u in units]
+        take_results(units, writes.create_customers(self.ctx.bc, items))
+
+    def delete(self, bc_ids):
+        results = writes.delete_customers(self.ctx.bc, bc_ids)
+        return {str(r.item["id"]): r.error for r in results if not r.ok}
 
     def links_for(self, unit):
         links = {"Contact": unit.sf_id}

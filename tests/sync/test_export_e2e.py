@@ -1,0 +1,317 @@
+"""Salesforce changes reach BigCommerce: the emulators over HTTP, a person editing in Salesforce."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from mappings.models import FieldMapping, ObjectSetting
+from sandbox.salesforce.models import Record
+from sandbox.salesforce.services import create_records, delete_records, update_records
+from sync.models import IdentityLink, Outcome, SyncLogEntry, SyncRun
+from sync.pipeline import runner
+from tests.sync.conftest import bigcommerce, import_now, salesforce, sandbox_org
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def export_now(store, source, kind=SyncRun.Kind.INCREMENTAL, **fields) -> SyncRun:
+    run = SyncRun.objects.create(
+        store=store, source=source, direction="export", kind=kind, status="running", **fields
+    )
+    return runner.execute(run, sleep=lambda seconds: None)
+
+
+def exporting(store, source, **settings) -> ObjectSetting:
+    ObjectSetting.objects.filter(store=store, source=source).update(direction="both", **settings)
+    return ObjectSetting.objects.get(store=store, source=source)
+
+
+def linked(store, source, sobject) -> IdentityLink:
+    return IdentityLink.objects.filter(
+        store=store, source_type=source, target_object=sobject
+    ).order_by("pk")[0]
+
+
+def customer(store, customer_id) -> dict:
+    return bigcommerce(store).get("v3/customers", **{"id:in": customer_id})["data"][0]
+
+
+def writes(entry: SyncLogEntry, method: str) -> list[dict]:
+    return [call for call in entry.calls if call["method"] == method]
+
+
+def a_moment_ago():
+    return timezone.now() - timedelta(seconds=1)
+
+
+def test_a_contact_edit_reaches_the_customer_and_its_echo_writes_nothing(demo):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer")
+    link = linked(demo.store, "customer", "Contact")
+    since = a_moment_ago()
+    update_records(
+        sandbox_org(), "Contact", [{"Id": link.target_id, "FirstName": "Renamed", "Phone": "555"}]
+    )
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert (run.status, run.seen, run.updated) == ("succeeded", 1, 1), run.error
+    assert customer(demo.store, link.source_id)["first_name"] == "Renamed"
+    assert customer(demo.store, link.source_id)["phone"] == "555"
+    [entry] = SyncLogEntry.objects.filter(run=run)
+    assert (entry.direction, entry.source_id, entry.target_id) == (
+        "export",
+        link.target_id,
+        link.source_id,
+    )
+    assert len(writes(entry, "PUT")) == 1
+    assert entry.values["customer"] == {"first_name": "Renamed", "phone": "555"}
+
+    # BigCommerce's webhook for that write comes back as an import: nothing to write.
+    echo = import_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=[link.source_id])
+    assert (echo.status, echo.unchanged, echo.salesforce_calls) == ("succeeded", 1, 0)
+    # And the next poll finds no change made by a person.
+    again = export_now(demo.store, "customer", watermark_from=run.watermark_to)
+    assert (again.status, again.seen) == ("succeeded", 0)
+
+
+def test_changes_the_connector_made_are_not_exported(demo):
+    since = a_moment_ago()
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer")
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert (run.status, run.seen, run.bigcommerce_calls) == ("succeeded", 0, 0)
+
+
+def test_a_tier_change_moves_the_customer_to_the_mapped_group(demo):
+    import_now(demo.store, "customer")
+    setting = exporting(demo.store, "customer")
+    groups = {g["name"]: g["id"] for g in bigcommerce(demo.store).get("v2/customer_groups")}
+    FieldMapping.objects.create(
+        setting=setting,
+        target_object="Account",
+        target_field="Customer_Tier__c",
+        kind="lookup",
+        source="customer_group_id",
+        lookup={str(groups["VIP"]): "VIP", str(groups["Retail"]): "Standard"},
+        direction="export",
+    )
+    contact = linked(demo.store, "customer", "Contact")
+    account = linked(demo.store, "customer", "Account")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Account", [{"Id": account.target_id, "Customer_Tier__c": "VIP"}])
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert run.status == "succeeded", run.error
+    assert customer(demo.store, contact.source_id)["customer_group_id"] == groups["VIP"]
+
+
+def test_an_unknown_tier_fails_its_record_with_what_to_do(demo):
+    import_now(demo.store, "customer")
+    setting = exporting(demo.store, "customer")
+    FieldMapping.objects.create(
+        setting=setting,
+        target_object="Account",
+        target_field="Customer_Tier__c",
+        kind="lookup",
+        source="customer_group_id",
+        lookup={"1": "Standard"},
+        direction="export",
+    )
+    account = linked(demo.store, "customer", "Account")
+    since = a_moment_ago()
+    update_records(
+        sandbox_org(), "Account", [{"Id": account.target_id, "Customer_Tier__c": "Gold"}]
+    )
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert (run.status, run.failed) == ("partial", 1)
+    entry = SyncLogEntry.objects.get(run=run)
+    assert "'Gold'" in entry.error_message and "lookup table" in entry.error_message
+
+
+def test_a_price_change_updates_the_product(demo):
+    import_now(demo.store, "product")
+    exporting(demo.store, "product")
+    product = linked(demo.store, "product", "Product2")
+    entry = linked(demo.store, "product", "PricebookEntry")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "PricebookEntry", [{"Id": entry.target_id, "UnitPrice": 123.45}])
+
+    run = export_now(demo.store, "product", watermark_from=since)
+
+    assert (run.status, run.updated) == ("succeeded", 1), run.error
+    found = bigcommerce(demo.store).get(f"v3/catalog/products/{product.source_id}")["data"]
+    assert float(found["price"]) == 123.45
+
+
+def test_a_product_made_in_salesforce_is_created_only_in_upsert_mode(demo):
+    import_now(demo.store, "product")
+    exporting(demo.store, "product")
+    [product_id] = create_records(
+        sandbox_org(),
+        "Product2",
+        [{"Name": "Made in Salesforce", "ProductCode": "SF-ONLY-1", "IsActive": True}],
+    )
+    [book] = [b["Id"] for b in salesforce("Pricebook2") if b.get("IsStandard")]
+    price = {"Product2Id": product_id, "Pricebook2Id": book, "UnitPrice": 42, "IsActive": True}
+    create_records(sandbox_org(), "PricebookEntry", [price])
+
+    skipped = export_now(demo.store, "product", SyncRun.Kind.RECORDS, source_ids=[product_id])
+    assert (skipped.status, skipped.skipped, skipped.created) == ("succeeded", 1, 0)
+    assert "update-only" in SyncLogEntry.objects.get(run=skipped).error_message
+
+    exporting(demo.store, "product", export_mode="upsert")
+    created = export_now(demo.store, "product", SyncRun.Kind.RECORDS, source_ids=[product_id])
+
+    assert (created.status, created.created) == ("succeeded", 1), created.error
+    link = IdentityLink.objects.get(target_object="Product2", target_id=product_id)
+    found = bigcommerce(demo.store).get(f"v3/catalog/products/{link.source_id}")["data"]
+    assert (found["name"], found["sku"], found["price"]) == ("Made in Salesforce", "SF-ONLY-1", 42)
+
+
+def test_an_order_status_change_updates_the_order(demo):
+    import_now(demo.store, "order")
+    exporting(demo.store, "order")
+    drafts = [o for o in salesforce("Order") if o.get("Status") == "Draft"]
+    order = IdentityLink.objects.get(target_object="Order", target_id=drafts[0]["Id"])
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Order", [{"Id": order.target_id, "Status": "Activated"}])
+
+    run = export_now(demo.store, "order", watermark_from=since)
+
+    assert (run.status, run.updated) == ("succeeded", 1), run.error
+    found = bigcommerce(demo.store).get(f"v2/orders/{order.source_id}")
+    assert found["status_id"] == 2
+
+
+def test_a_failed_export_row_is_fixed_and_resynced_from_the_log(demo):
+    from sync.resync import resync_entry
+
+    import_now(demo.store, "customer")
+    setting = exporting(demo.store, "customer")
+    tier = FieldMapping.objects.create(
+        setting=setting,
+        target_object="Account",
+        target_field="Customer_Tier__c",
+        kind="lookup",
+        source="customer_group_id",
+        lookup={"1": "Standard"},
+        direction="export",
+    )
+    account = linked(demo.store, "customer", "Account")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Account", [{"Id": account.target_id, "Customer_Tier__c": "VIP"}])
+    failed = export_now(demo.store, "customer", watermark_from=since)
+    entry = SyncLogEntry.objects.get(run=failed, outcome=Outcome.FAILED)
+
+    groups = {g["name"]: g["id"] for g in bigcommerce(demo.store).get("v2/customer_groups")}
+    tier.lookup = {"1": "Standard", str(groups["VIP"]): "VIP"}
+    tier.save()
+    queued = resync_entry(entry)
+    assert (queued.direction, queued.source_ids) == ("export", [entry.source_id])
+    run = runner.execute(_claimed(queued), sleep=lambda seconds: None)
+
+    assert (run.status, run.updated) == ("succeeded", 1), run.error
+    contact = linked(demo.store, "customer", "Contact")
+    assert customer(demo.store, contact.source_id)["customer_group_id"] == groups["VIP"]
+
+
+def _claimed(run: SyncRun) -> SyncRun:
+    SyncRun.objects.filter(pk=run.pk).update(status="running")
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.parametrize(
+    ("rule", "last_change", "kept"),
+    [
+        ("salesforce", "bigcommerce", "333"),
+        ("bigcommerce", "salesforce", "222"),
+        ("newest", "salesforce", "333"),
+        ("newest", "bigcommerce", "222"),
+    ],
+)
+def test_a_field_changed_on_both_sides_follows_the_conflict_rule(demo, rule, last_change, kept):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer", conflict_rule=rule)
+    link = linked(demo.store, "customer", "Contact")
+    first = a_moment_ago()
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "111"}])
+    synced = export_now(demo.store, "customer", watermark_from=first)
+    assert customer(demo.store, link.source_id)["phone"] == "111"
+
+    def in_bigcommerce():
+        rows = [{"id": int(link.source_id), "phone": "222"}]
+        bigcommerce(demo.store).call("PUT", "v3/customers", json=rows)
+
+    def in_salesforce():
+        update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "333"}])
+
+    changes = [in_salesforce, in_bigcommerce]
+    if last_change == "salesforce":
+        changes.reverse()
+    changes[0]()
+    time.sleep(1.1)  # BigCommerce's date_modified counts whole seconds
+    changes[1]()
+
+    run = export_now(demo.store, "customer", watermark_from=synced.watermark_to)
+
+    assert run.status == "succeeded", run.error
+    assert customer(demo.store, link.source_id)["phone"] == kept
+    entry = SyncLogEntry.objects.get(run=run)
+    [conflict] = entry.values["conflicts"]
+    assert (conflict["salesforce"], conflict["bigcommerce"]) == ("333", "222")
+    assert "changed on both sides" in entry.error_message
+
+
+def test_a_value_bigcommerce_would_refuse_fails_before_any_write(demo):
+    import_now(demo.store, "product")
+    exporting(demo.store, "product")
+    product = linked(demo.store, "product", "Product2")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Product2", [{"Id": product.target_id, "Name": "x" * 251}])
+
+    run = export_now(demo.store, "product", watermark_from=since)
+
+    entry = SyncLogEntry.objects.get(run=run)
+    assert (run.status, entry.outcome) == ("partial", "failed")
+    assert entry.error_code == "BIGCOMMERCE_RULES"
+    assert "250" in entry.error_message
+    assert not writes(entry, "PUT")
+
+
+@pytest.mark.parametrize(
+    ("action", "outcome", "remains"),
+    [("nothing", "skipped", True), ("delete", "deleted", False), ("clear", "updated", True)],
+)
+def test_a_contact_deleted_in_salesforce_follows_the_delete_setting(demo, action, outcome, remains):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer", export_on_delete=action)
+    link = linked(demo.store, "customer", "Contact")
+    since = timezone.now() - timedelta(minutes=2)
+    delete_records(sandbox_org(), "Contact", [link.target_id])
+    # getDeleted counts whole minutes up to the current one: this deletion is a minute old.
+    Record.objects.filter(record_id=link.target_id).update(
+        deleted_at=F("deleted_at") - timedelta(minutes=1)
+    )
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert run.status == "succeeded", run.error
+    entry = SyncLogEntry.objects.get(run=run, source_id=link.target_id)
+    assert (entry.outcome, entry.target_id) == (outcome, link.source_id)
+    found = bigcommerce(demo.store).get("v3/customers", **{"id:in": link.source_id})["data"]
+    assert bool(found) == remains
+    if action == "clear":
+        assert found[0]["phone"] == ""
+    assert not IdentityLink.objects.filter(target_id=link.target_id).exists()
+    again = export_now(demo.store, "customer", watermark_from=since)
+    assert not SyncLogEntry.objects.filter(run=again).exists()
