@@ -85,6 +85,15 @@ def target_of(source: str) -> ExportTarget | None:
     return EXPORT_TARGETS.get(source)
 
 
+def refusal(setting: ObjectSetting) -> str:
+    """Why this setting's records cannot be exported at all, or "" when they can."""
+    if target_of(setting.source) is None:
+        return f"{setting.get_source_display()} are not exported to BigCommerce."
+    if setting.source == SourceObject.PRODUCT and setting.variants_as_products:
+        return "Products imported with 'variants as products' are not exported to BigCommerce."
+    return ""
+
+
 def plan_for(setting: ObjectSetting) -> export.ExportPlan | None:
     """The export plan of the setting's field mappings; None for an object that never exports."""
     target = target_of(setting.source)

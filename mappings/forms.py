@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import forms
 
 from mappings.convert import CONVERTERS, ConversionError
+from mappings.export_targets import EXPORT_TARGETS
 from mappings.models import (
     FieldMapping,
     MatchingRule,
@@ -86,7 +87,13 @@ class ObjectSettingForm(forms.ModelForm):
         "variants_as_products": {SourceObject.PRODUCT},
         "custom_price_book": {SourceObject.PRODUCT},
         "category_parent_field": {SourceObject.CATEGORY},
+        # Orders are never created from Salesforce: only their status goes back.
+        "export_mode": {SourceObject.CUSTOMER, SourceObject.PRODUCT},
+        "export_on_delete": set(EXPORT_TARGETS),
+        "conflict_rule": set(EXPORT_TARGETS),
     }
+    # Shown under their own heading: they matter only when the direction exports.
+    EXPORT_FIELDS = ("export_mode", "export_on_delete", "conflict_rule")
 
     class Meta:
         model = ObjectSetting
@@ -103,6 +110,9 @@ class ObjectSettingForm(forms.ModelForm):
             "multiple_matches",
             "condition_mode",
             "condition_action",
+            "export_mode",
+            "export_on_delete",
+            "conflict_rule",
         ]
         labels = {
             "external_id_field": "External ID field",
@@ -110,6 +120,17 @@ class ObjectSettingForm(forms.ModelForm):
             "condition_action": "Records that meet the conditions",
             "multiple_matches": "When several Salesforce records match",
             "on_delete": "When the record is deleted in BigCommerce",
+            "export_mode": "Export mode",
+            "export_on_delete": "When the record is deleted in Salesforce",
+            "conflict_rule": "When both sides changed a field",
+        }
+        help_texts = {
+            "export_mode": "A Salesforce record that is linked to no BigCommerce record and "
+            "matches none (by email or SKU) is skipped in update-only mode; upsert creates it.",
+            "export_on_delete": "What happens to the linked BigCommerce record when its "
+            "Salesforce record is deleted.",
+            "conflict_rule": "A field changed in both Salesforce and BigCommerce since the last "
+            "sync: which value the export keeps. Each conflict is logged with both values.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -117,6 +138,12 @@ class ObjectSettingForm(forms.ModelForm):
         for name, sources in self.ONLY_FOR.items():
             if self.instance.source not in sources:
                 del self.fields[name]
+
+    def main_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.EXPORT_FIELDS]
+
+    def export_fields(self):
+        return [field for field in self.visible_fields() if field.name in self.EXPORT_FIELDS]
 
     def clean_external_id_field(self):
         value = self.cleaned_data["external_id_field"].strip()
@@ -168,14 +195,30 @@ class FieldMappingForm(SettingRuleForm):
             "convert",
             "default",
             "required",
+            "direction",
+            "export_path",
+            "export_default",
             "position",
         ]
-        labels = {"kind": "Filled from", "convert": "Conversion", "position": "Order"}
+        labels = {
+            "kind": "Filled from",
+            "convert": "Conversion",
+            "position": "Order",
+            "export_path": "Export to",
+            "export_default": "Export default",
+        }
         help_texts = {
             "target_field": "The Salesforce field's API name, such as Email or Industry__c.",
             "source": "A path such as billing_address.email (source field and lookup table), "
             "the constant itself, or a template such as {first_name} {last_name}.",
             "default": "Used when the value is empty.",
+            "direction": "Which way this field flows when its object exports: import only, "
+            "export only, or both.",
+            "export_path": "The BigCommerce field that takes the Salesforce value on export, "
+            "such as company. Blank: a source field or lookup table writes back to its path, "
+            "and a template or constant is imported only.",
+            "export_default": "For a lookup table: the BigCommerce value written when the table "
+            "has no entry for the Salesforce value (else the record fails).",
         }
 
     def __init__(self, *args, **kwargs):
@@ -190,6 +233,10 @@ class FieldMappingForm(SettingRuleForm):
                 f"{self.instance.target_object}.{target_field} already has a mapping."
             )
         return target_field
+
+    def clean_export_path(self):
+        value = self.cleaned_data["export_path"].strip()
+        return check_path(value) if value else value
 
     def clean_lookup_table(self):
         return parse_lookup(self.cleaned_data["lookup_table"])

@@ -12,10 +12,11 @@ from integrations.salesforce.client import SalesforceClient
 from mappings import conditions
 from mappings.defaults import ensure_default_mappings
 from mappings.derived import with_derived_fields
+from mappings.export_targets import plan_for, refusal
 from mappings.models import ObjectSetting, SourceObject
 from mappings.samples import store_warnings
 from mappings.transform import transform
-from mappings.validation import Problem, check, source_problems
+from mappings.validation import WARNING, Problem, check, export_warnings, source_problems
 
 VALIDATION_TTL = 24 * 3600
 
@@ -44,6 +45,18 @@ def store_problems(store, client) -> dict[str, list[Problem]]:
                 setting.source, target, setting.rules_for(target)
             )
     return found
+
+
+def export_problems(setting: ObjectSetting) -> list[Problem]:
+    """Warnings about what a setting that exports sends back to BigCommerce: the mappings its
+    export plan leaves out or reads backwards with a loss. None for a setting that only imports."""
+    if not setting.exports:
+        return []
+    refused = refusal(setting)
+    if refused:
+        main = setting.target_objects()[0]
+        return [Problem(main, "", f"Export: {refused}", WARNING)]
+    return export_warnings(plan_for(setting).notes)
 
 
 def problems_with_fresh_describes(settings, client) -> dict[str, list[Problem]]:
@@ -91,14 +104,19 @@ class Validation:
 
 
 def validate_store(store, *, bc=None) -> Validation:
-    """Check every enabled object against the org's describes, and the paths to the store's
-    own fields against a sample of its records, and keep the answer.
+    """Check every enabled object against the org's describes, the paths to the store's own
+    fields against a sample of its records, and what the objects that export send back, and
+    keep the answer.
 
     Makes HTTP calls: never call it inside a database transaction. Raises APIError when
     Salesforce fails; a BigCommerce error is a warning.
     """
     problems = store_problems(store, SalesforceClient.for_org(store.salesforce_org))
-    warnings = store_warnings(store, list(store.object_settings.filter(enabled=True)), bc)
+    settings = list(store.object_settings.filter(enabled=True))
+    warnings = store_warnings(store, settings, bc)
+    for setting in settings:
+        if found := export_problems(setting):
+            warnings[setting.source] = warnings.get(setting.source, []) + found
     validation = Validation(timezone.now(), problems, warnings)
     cache.set(_validation_key(store), validation, timeout=VALIDATION_TTL)
     return validation

@@ -4,8 +4,10 @@ Unknown fields, read-only fields, conversions that do not fit the field's type, 
 the org does not have, required fields that nothing fills, and source paths that name nothing a
 BigCommerce record has: each is a Problem an admin can act on. A path to a field the store
 defines for itself (a form field, a custom field, a metafield) that none of a sample of the
-store's records has is a warning: the field may exist and be empty today. Pure functions of the
-rules, the describe, the known BigCommerce fields and the sampled records.
+store's records has is a warning: the field may exist and be empty today. So is what the export
+plan notes of a mapping (imported only, a lookup that reads backwards with a loss). Pure
+functions of the rules, the describe, the known BigCommerce fields, the sampled records and the
+export plan.
 """
 
 from dataclasses import dataclass
@@ -210,3 +212,12 @@ def _named_entry(value, name: str) -> bool:
     return isinstance(value, list) and any(
         isinstance(item, dict) and item.get("name") == name for item in value
     )
+
+
+def export_warnings(notes: dict[str, str]) -> list[Problem]:
+    """An export plan's notes ({"Contact.MailingStreet": why}) as warnings on their mappings."""
+    warnings = []
+    for name, note in notes.items():
+        target_object, _, field = name.partition(".")
+        warnings.append(Problem(target_object, field, f"{name} on export: {note}", WARNING))
+    return warnings

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from integrations.errors import APIError
 from mappings import services
 from mappings.defaults import apply_default_template
+from mappings.export_targets import target_of
 from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm
 from mappings.models import ObjectSetting
 from stores import access
@@ -61,6 +62,7 @@ def object_detail(request, store_id, source):
             else [],
         ),
         "conditions": setting.conditions.all(),
+        "exports_back": setting.exports and target_of(setting.source) is not None,
     }
     return render(request, "mappings/object_detail.html", context)
 

@@ -36,6 +36,14 @@ class RecordExportForm(forms.Form):
         label="Salesforce id", regex=r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$", strip=True
     )
 
+    def __init__(self, *args, sources=None, **kwargs):
+        """`sources` narrows the objects offered (those the store exports)."""
+        super().__init__(*args, **kwargs)
+        if sources is not None:
+            self.fields["source"].choices = [
+                (value, label) for value, label in SourceObject.choices if value in sources
+            ]
+
 
 class ScheduleForm(forms.ModelForm):
     class Meta:

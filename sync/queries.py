@@ -1,7 +1,9 @@
-"""Reads of the identity map for the console's Records page."""
+"""Reads for the console's Runs and Records pages: the identity map, and what exports."""
 
 from django.db.models import Q
 
+from mappings.export_targets import EXPORT_TARGETS
+from mappings.models import Direction, ObjectSetting
 from stores import access
 from stores.models import Role
 from sync.models import IdentityLink
@@ -24,3 +26,33 @@ def filter_links(user, filters: dict):
 def operated_store_ids(user, stores) -> set[int]:
     """Of these stores, those where the user may start imports."""
     return {store.pk for store in stores if access.role_on(user, store).allows(Role.OPERATOR)}
+
+
+def exporting(store_ids) -> set[tuple[int, str]]:
+    """(store id, source) of the objects these stores export: enabled, with the direction
+    Salesforce → BigCommerce or both ways, and an object that flows back."""
+    settings = ObjectSetting.objects.filter(
+        store_id__in=store_ids,
+        enabled=True,
+        source__in=list(EXPORT_TARGETS),
+        direction__in=[Direction.EXPORT, Direction.BOTH],
+    )
+    return set(settings.values_list("store_id", "source"))
+
+
+def exporting_sources(store) -> list[str]:
+    """The objects of this store that export, in the order of the export targets."""
+    found = exporting([store.pk])
+    return [source for source in EXPORT_TARGETS if (store.pk, source) in found]
+
+
+def exportable_links(links, store_ids) -> set[int]:
+    """Of these links, the ids of those an export starts from: the sObject an export of their
+    object reads (a customer's Contact, not its Account), in a store that exports the object."""
+    found = exporting(store_ids)
+    return {
+        link.pk
+        for link in links
+        if (link.store_id, link.source_type) in found
+        and link.target_object == EXPORT_TARGETS[link.source_type].main_object
+    }

@@ -26,9 +26,9 @@ from sync.forms import (
     RecordImportForm,
     ScheduleForm,
 )
-from sync.models import ImportSchedule, SyncLogEntry, SyncRun
+from sync.models import ImportSchedule, RunDirection, SyncLogEntry, SyncRun, kind_title
 from sync.presentation import start_and_show
-from sync.queries import operated_store_ids
+from sync.queries import exportable_links, exporting_sources, operated_store_ids
 from sync.resync import export_record, resync_failed, resync_record
 from sync.runs import ACTIVE, cancel_run, start_everything, start_run
 
@@ -53,6 +53,7 @@ RUN_COUNTERS = (
 def run_list(request, store_id):
     store = access.get_store(request.user, store_id)
     runs = store.runs.select_related("requested_by")
+    exports = exporting_sources(store)
     context = {
         "store": store,
         "page": Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page")),
@@ -60,13 +61,22 @@ def run_list(request, store_id):
         "import_form": ImportForm(),
         "everything_form": EverythingForm(),
         "record_form": RecordImportForm(),
+        "exports": exports,
+        "export_kinds": _export_kinds(),
+        "export_record_form": RecordExportForm(sources=exports, auto_id="id_export_%s"),
     }
     return render(request, "sync/run_list.html", context)
 
 
+def _export_kinds() -> list[tuple[str, str]]:
+    """The kinds of a batch run, named as exports: "Full export", "Incremental export"."""
+    kinds = ImportSchedule.Kind.values
+    return [(kind, kind_title(kind, RunDirection.EXPORT)) for kind in kinds]
+
+
 @require_POST
 def run_start(request, store_id):
-    """Queue a full or incremental import of one object (the Runs page's Import buttons)."""
+    """Queue a full or incremental import or export of one object (the Runs page's buttons)."""
     return _start_from_form(
         request,
         store_id,
@@ -193,12 +203,15 @@ def record_list(request):
     """Records linked between BigCommerce and Salesforce in the user's stores."""
     form = RecordFilterForm(request.GET, user=request.user)
     stores = list(form.fields["store"].queryset)
+    links = keyset_page(form.links(), request.GET)
+    operated = operated_store_ids(request.user, stores)
     context = {
         "form": form,
         "stores": stores,
-        "links": keyset_page(form.links(), request.GET),
+        "links": links,
         "importable": set(SourceObject.values),
-        "operated": operated_store_ids(request.user, stores),
+        "operated": operated,
+        "exportable": exportable_links(links.rows, operated),
     }
     return render(request, "sync/record_list.html", context)
 

@@ -2,6 +2,7 @@ import pytest
 
 from mappings.defaults import TEMPLATE, apply_default_template
 from mappings.models import ObjectSetting
+from mappings.services import export_problems, target_sections
 from mappings.transform import Rule
 from mappings.validation import check, sample_warnings, source_problems
 from sandbox.salesforce.custom_schema import load_schema
@@ -118,3 +119,29 @@ def test_paths_to_a_stores_own_fields_are_checked_against_the_sampled_records(db
     assert (
         sample_warnings("OrderItem", rules, [{**line, "metafields": {"ns": {"key": 0}}}], "") == []
     )
+
+
+def test_the_template_orders_export_note_is_a_warning_on_its_mapping(store_b):
+    apply_default_template(store_b)
+    setting = ObjectSetting.objects.get(store=store_b, source="order")
+    assert export_problems(setting) == []  # imports only: nothing goes back
+    setting.direction = "both"
+    warnings = {w.field: w for w in export_problems(setting) if w.target_object == "Order"}
+    assert warnings["Status"].is_warning
+    assert warnings["Status"].message == "Order.Status on export: Activated exports as 2 (not 10)."
+    assert warnings["EffectiveDate"].message == (
+        "Order.EffectiveDate on export: BigCommerce does not take date_created in a write: "
+        "imported only."
+    )
+    rows = dict(target_sections(setting, list(warnings.values()))[0].mapping_rows)
+    status = next(row for row in rows if row.target_field == "Status")
+    assert rows[status] == [warnings["Status"]]
+
+
+def test_products_with_variants_as_products_are_not_exported(store_b):
+    apply_default_template(store_b)
+    setting = ObjectSetting.objects.get(store=store_b, source="product")
+    setting.direction, setting.variants_as_products = "export", True
+    (warning,) = export_problems(setting)
+    assert (warning.target_object, warning.is_warning) == ("Product2", True)
+    assert "'variants as products' are not exported" in warning.message

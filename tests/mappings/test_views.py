@@ -39,6 +39,7 @@ def field_form(**fields):
         "lookup_table": "",
         "convert": "",
         "default": "",
+        "direction": "both",
         "position": "9",
         **fields,
     }
@@ -72,6 +73,8 @@ def test_an_admin_edits_an_objects_settings(admin, store_a):
             "multiple_matches": "oldest",
             "condition_mode": "any",
             "condition_action": "stop",
+            "export_on_delete": "nothing",
+            "conflict_rule": "salesforce",
         },
         follow=True,
     )
@@ -80,6 +83,7 @@ def test_an_admin_edits_an_objects_settings(admin, store_a):
     assert (setting.enabled, setting.realtime) == (False, False)  # unchecked boxes
     assert (setting.direction, setting.order_target) == ("both", "opportunity")
     assert (setting.on_delete, setting.multiple_matches) == ("unlink", "oldest")
+    assert setting.conflict_rule == "salesforce"
     assert setting.target_objects() == ["Opportunity", "OpportunityLineItem"]
 
 
@@ -88,6 +92,79 @@ def test_a_setting_shows_only_the_options_of_its_object(admin, store_a):
     products = admin.get(url("store_mappings_object", store_a, "product")).content.decode()
     assert 'name="order_target"' not in customers and 'name="custom_price_book"' not in customers
     assert 'name="custom_price_book"' in products
+
+
+def test_the_export_settings_are_grouped_under_their_heading(admin, store_a):
+    customers = admin.get(url("store_mappings_object", store_a, "customer")).content.decode()
+    export = customers.split('id="export-settings"')[1].split("</fieldset>")[0]
+    assert "Export (Salesforce → BigCommerce)" in export
+    for name in ("export_mode", "export_on_delete", "conflict_rule"):
+        assert f'name="{name}"' in export
+    assert "upsert creates it" in export  # the help text
+    orders = admin.get(url("store_mappings_object", store_a, "order")).content.decode()
+    assert 'name="conflict_rule"' in orders and 'name="export_mode"' not in orders
+    categories = admin.get(url("store_mappings_object", store_a, "category")).content.decode()
+    assert 'id="export-settings"' not in categories
+
+
+def test_an_admin_sets_customers_to_export_in_upsert_mode(admin, store_a):
+    form = {
+        "enabled": "on",
+        "direction": "both",
+        "external_id_field": "BigCommerce_ID__c",
+        "on_delete": "nothing",
+        "multiple_matches": "skip",
+        "condition_mode": "all",
+        "condition_action": "allow",
+        "export_mode": "upsert",
+        "export_on_delete": "clear",
+        "conflict_rule": "bigcommerce",
+    }
+    response = admin.post(url("store_mappings_object", store_a, "customer"), form, follow=True)
+    assert "Customers: settings saved." in response.content.decode()
+    setting = ObjectSetting.objects.get(store=store_a, source="customer")
+    assert (setting.direction, setting.export_mode) == ("both", "upsert")
+    assert (setting.export_on_delete, setting.conflict_rule) == ("clear", "bigcommerce")
+
+
+def test_a_field_mapping_exports_to_a_field_of_its_own(admin, store_a):
+    add = url("store_mappings_rule_new", store_a, "customer", "fields") + "?target=Account"
+    form = field_form(
+        target_field="Description",
+        kind="template",
+        source="{company} ({email})",
+        direction="export",
+        export_path="notes",
+        export_default="",
+    )
+    response = admin.post(add, form, follow=True)
+    assert "Field mapping saved." in response.content.decode()
+    added = mapping(store_a, "Account", "Description")
+    assert (added.direction, added.export_path) == ("export", "notes")
+    row = response.content.decode().split(f'id="mapping-{added.pk}"')[1].split("</tr>")[0]
+    assert 'title="Salesforce → BigCommerce"' in row and "←" in row
+    assert "Exports to <code>notes</code>" in row
+    both = mapping(store_a, "Contact", "Email")
+    page = response.content.decode()
+    assert "↔" in page.split(f'id="mapping-{both.pk}"')[1].split("</tr>")[0]
+
+
+def test_a_lookup_gets_an_export_default_and_a_bad_export_path_is_refused(admin, store_a):
+    status = mapping(store_a, "Order", "Status", source="order")
+    edit = url("store_mappings_rule_edit", store_a, "order", "fields", status.pk)
+    form = field_form(
+        target_field="Status",
+        kind="lookup",
+        source="status_id",
+        lookup_table="2 = Activated\n10 = Activated",
+        direction="both",
+        export_default="11",
+    )
+    refused = admin.post(edit, {**form, "export_path": "status id"})
+    assert "is not a path" in str(refused.context["form"].errors["export_path"])
+    admin.post(edit, form)
+    status.refresh_from_db()
+    assert (status.direction, status.export_default, status.export_path) == ("both", "11", "")
 
 
 def test_an_admin_adds_edits_and_deletes_a_field_mapping(admin, store_a):
@@ -319,3 +396,16 @@ def test_an_org_that_fails_shows_a_readable_error(admin, store_a, sandbox_org):
     page = response.content.decode()
     assert "The mappings could not be validated: Salesforce HTTP 50" in page
     assert "Not validated since the last change." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_validation_shows_an_export_note_on_its_mapping_row(admin, store_a, sandbox_org):
+    ObjectSetting.objects.filter(store=store_a, source="order").update(direction="both")
+    admin.post(url("store_mappings_validate", store_a))
+    page = admin.get(url("store_mappings_object", store_a, "order")).content.decode()
+    status = mapping(store_a, "Order", "Status", source="order")
+    row = page.split(f'id="mapping-{status.pk}"')[1].split("</tr>")[0]
+    assert (
+        '<p class="message warning">Order.Status on export: Activated exports as 2 (not 10).</p>'
+        in row
+    )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mappings.defaults import apply_default_template
-from mappings.models import FieldMapping
+from mappings.models import FieldMapping, ObjectSetting
 from stores.models import Membership
 from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
 from sync.schedules import save_schedule
@@ -55,6 +55,7 @@ STATE_CHANGING = {
     "run_cancel": POST,
     "run_resync_failed": POST,
     "record_import": POST,
+    "record_export": POST,
     "schedule_create": POST,
     "schedule_edit": POST,
     "schedule_delete": POST,
@@ -83,6 +84,7 @@ STATE_CHANGING = {
     "store-run-cancel": API_WRITES,
     "store-run-resync-failed": API_WRITES,
     "store-run-import-record": API_WRITES,
+    "store-run-export-record": API_WRITES,
     "store-run-import-everything": API_WRITES,
     "store-schedule-list": API_WRITES,
     "store-schedule-detail": API_WRITES,
@@ -136,6 +138,19 @@ ANY_INPUT = {
     "events_per_minute": "10",
     "duration_seconds": "60",
 }
+# What would start an export for an operator: the world's orders export both ways.
+EXPORT_INPUT = {
+    **ANY_INPUT,
+    "direction": "export",
+    "source_id": "801000000000101AAA",
+    "salesforce_id": "801000000000101AAA",
+}
+INPUT_FOR = {
+    "run_start": EXPORT_INPUT,
+    "record_export": EXPORT_INPUT,
+    "store-run-list": EXPORT_INPUT,
+    "store-run-export-record": EXPORT_INPUT,
+}
 # Tables written by every request or login, not by the view.
 IGNORED_TABLES = {"sessions.session", "axes.accessattempt", "axes.accesslog", "admin.logentry"}
 
@@ -165,6 +180,7 @@ def test_every_url_is_classified():
 @pytest.fixture
 def world(store_a, alice, org_a):
     apply_default_template(store_a)
+    ObjectSetting.objects.filter(store=store_a, source="order").update(direction="both")
     run = SyncRun.objects.create(
         store=store_a, source="order", kind=SyncRun.Kind.FULL, status=SyncRun.Status.RUNNING
     )
@@ -242,6 +258,7 @@ API_POSTS = {
     "store-run-cancel",
     "store-run-resync-failed",
     "store-run-import-record",
+    "store-run-export-record",
     "store-run-import-everything",
     "log-entry-resync",
     "sandbox_api_faults",
@@ -249,10 +266,10 @@ API_POSTS = {
 }
 
 
-def send(client, method, url):
+def send(client, method, url, data=ANY_INPUT):
     if method == "POST":
-        return client.post(url, ANY_INPUT)
-    return client.generic(method, url, json.dumps(ANY_INPUT), content_type="application/json")
+        return client.post(url, data)
+    return client.generic(method, url, json.dumps(data), content_type="application/json")
 
 
 @pytest.mark.parametrize(("name", "method"), WRITES)
@@ -263,7 +280,7 @@ def test_a_viewer_changes_nothing(
     url = url_for(name, dict(console_urls())[name], world)
     before = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(client, method, url)
+        response = send(client, method, url, INPUT_FOR.get(name, ANY_INPUT))
     is_api = url.startswith(("/api/", "/sandbox/api/"))
     refused = {403, 404}
     if is_api and not (method == "POST" and name in API_POSTS):
@@ -283,6 +300,21 @@ def test_the_checks_see_an_operators_changes(
             reverse("run_start", args=[world["store_id"]]), {"source": "customer", "kind": "full"}
         )
     assert response.status_code == 302
+    assert queued
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize("name", ["run_start", "record_export"])
+def test_the_checks_see_an_operators_export(
+    client_for, oscar, world, queued, django_capture_on_commit_callbacks, name
+):
+    """An operator's export with the input a viewer sends starts a run: the viewer's refusal
+    above is for the role, not the input."""
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(oscar).post(reverse(name, args=[world["store_id"]]), EXPORT_INPUT)
+    assert response.status_code == 302
+    assert SyncRun.objects.filter(direction="export", source="order").exists()
     assert queued
     assert snapshot() != before
 

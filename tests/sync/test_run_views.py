@@ -3,6 +3,8 @@ from unittest.mock import patch
 
 import pytest
 
+from mappings.defaults import apply_default_template
+from mappings.models import ObjectSetting
 from sync.identity import save_links
 from sync.models import Outcome, SyncLogEntry, SyncRun
 from sync.tasks import run_import
@@ -262,3 +264,156 @@ def test_the_store_page_links_runs_logs_records_and_schedules(client_for, victor
     assert f'href="/logs/?store={store_a.pk}"' in page
     assert f'href="/records/?store={store_a.pk}"' in page
     assert f'href="/stores/{store_a.pk}/schedules/"' in page
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def exports(store, *sources, direction="both"):
+    apply_default_template(store)
+    ObjectSetting.objects.filter(store=store, source__in=sources).update(direction=direction)
+
+
+def test_an_operator_starts_an_incremental_export_and_lands_on_its_page(
+    client_for, oscar, store_a, enqueued
+):
+    exports(store_a, "customer")
+    with enqueued() as run_ids:
+        response = client_for(oscar).post(
+            f"/stores/{store_a.pk}/runs/start/",
+            {"source": "customer", "kind": "incremental", "direction": "export"},
+            follow=True,
+        )
+    run = SyncRun.objects.get()
+    assert response.redirect_chain == [(f"/stores/{store_a.pk}/runs/{run.pk}/", 302)]
+    page = response.content.decode()
+    assert "Incremental export of customers queued." in page
+    assert "Salesforce → BigCommerce" in page
+    assert (run.direction, run.kind, run.requested_by) == ("export", "incremental", oscar)
+    assert run_ids == [run.pk]
+
+
+def test_the_runs_page_offers_an_export_for_the_objects_that_export(client_for, oscar, store_a):
+    exports(store_a, "customer")
+    exports(store_a, "order", direction="export")
+    exports(store_a, "category")  # categories never flow back
+    page = client_for(oscar).get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert 'aria-label="Kind of export of Customers"' in page
+    assert 'aria-label="Kind of export of Orders"' in page
+    for label in ("Products", "Categories", "Guest customers (from orders)", "Refunds"):
+        assert f'aria-label="Kind of export of {label}"' not in page
+    assert '<option value="incremental" selected>Incremental export</option>' in page
+    record_form = page.split('id="export-record"')[1].split("</form>")[0]
+    assert "Export a record by Salesforce Id" in record_form
+    assert '<option value="customer">Customers</option>' in record_form
+    assert '<option value="product">' not in record_form
+    assert page.count('id="id_source_id"') == 1 and 'id="id_export_source_id"' in record_form
+
+
+def test_the_runs_page_offers_no_export_while_everything_imports(client_for, oscar, store_a):
+    exports(store_a)
+    page = client_for(oscar).get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert "Kind of export" not in page and 'id="export-record"' not in page
+
+
+def test_an_export_of_an_object_that_does_not_export_is_refused_with_the_reason(
+    client_for, oscar, store_a
+):
+    exports(store_a)
+    client = client_for(oscar)
+    response = client.post(
+        f"/stores/{store_a.pk}/runs/start/",
+        {"source": "customer", "kind": "full", "direction": "export"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/stores/{store_a.pk}/runs/", 302)]
+    assert "Customers are not exported: set their direction to" in response.content.decode()
+    response = client.post(
+        f"/stores/{store_a.pk}/records/export/",
+        {"source": "product", "source_id": "01t000000000009AAA"},
+        follow=True,
+    )
+    assert "Products are not exported: set their direction to" in response.content.decode()
+    assert not SyncRun.objects.exists()
+
+
+def test_exporting_a_record_by_salesforce_id_queues_a_run_of_that_record(
+    client_for, oscar, store_a
+):
+    exports(store_a, "product")
+    client = client_for(oscar)
+    response = client.post(
+        f"/stores/{store_a.pk}/records/export/",
+        {"source": "product", "source_id": " 01t000000000009AAA "},
+        follow=True,
+    )
+    run = SyncRun.objects.get()
+    assert "Selected records (export) of products queued." in response.content.decode()
+    assert (run.direction, run.kind, run.source_ids) == (
+        "export",
+        "records",
+        ["01t000000000009AAA"],
+    )
+    refused = client.post(
+        f"/stores/{store_a.pk}/records/export/",
+        {"source": "product", "source_id": "42"},
+        follow=True,
+    )
+    assert "Not started. Salesforce id:" in refused.content.decode()
+    assert SyncRun.objects.count() == 1
+
+
+def test_a_viewer_may_not_export(client_for, victor, store_a):
+    exports(store_a, "customer")
+    client = client_for(victor)
+    posts = [
+        (
+            f"/stores/{store_a.pk}/runs/start/",
+            {"source": "customer", "kind": "full", "direction": "export"},
+        ),
+        (
+            f"/stores/{store_a.pk}/records/export/",
+            {"source": "customer", "source_id": "003000000000005AAA"},
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assert not SyncRun.objects.exists()
+    assert "Kind of export" not in client.get(f"/stores/{store_a.pk}/runs/").content.decode()
+
+
+def test_the_runs_list_and_run_page_show_the_direction(client_for, victor, store_a):
+    run = make_run(store_a, direction="export", kind=SyncRun.Kind.INCREMENTAL)
+    client = client_for(victor)
+    table = client.get(f"/stores/{store_a.pk}/runs/").content.decode().split('id="run-table"')[1]
+    assert "Salesforce → BigCommerce" in table and "Incremental export" in table
+    page = client.get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
+    assert f"Run #{run.pk}: Incremental export of customers" in page
+    assert (
+        '<dt>Direction</dt><dd><span class="badge" title="Export">Salesforce → BigCommerce' in page
+    )
+
+
+def test_the_records_page_exports_the_record_an_export_reads(client_for, oscar, victor, store_a):
+    exports(store_a, "customer")
+    save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
+    save_links(store_a, "customer", "Account", [("5", "001000000000005AAA", "")])
+    save_links(store_a, "category", "BigCommerce_Category__c", [("7", "a00000000000007AAA", "")])
+    page = client_for(oscar).get("/records/").content.decode()
+    rows = {row.split("<code>")[2].split("<")[0]: row for row in page.split("<tr>")[2:]}
+    contact = rows["003000000000005AAA"]
+    assert "Import again" in contact and ">Export</button>" in contact
+    assert f'action="/stores/{store_a.pk}/records/export/"' in contact
+    assert 'name="source_id" value="003000000000005AAA"' in contact
+    assert ">Export</button>" not in rows["001000000000005AAA"]  # the Contact's Account
+    assert ">Export</button>" not in rows["a00000000000007AAA"]
+    assert ">Export</button>" not in client_for(victor).get("/records/").content.decode()
+
+
+def test_the_records_page_offers_no_export_for_an_object_that_imports_only(
+    client_for, oscar, store_a
+):
+    exports(store_a)
+    save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
+    page = client_for(oscar).get("/records/").content.decode()
+    assert "Import again" in page and ">Export</button>" not in page

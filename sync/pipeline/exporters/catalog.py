@@ -1,7 +1,7 @@
 """Product2 (with its standard price) → BigCommerce products."""
 
 from integrations.bigcommerce import reads, writes
-from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY
+from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY, refusal
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import PAGE, Exporter, Unit, take_results
 from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
@@ -23,10 +23,9 @@ class ProductExporter(Exporter):
 
     def __init__(self, ctx, importer=None):
         super().__init__(ctx, importer)
-        if self.setting.variants_as_products:
-            raise LookupError(
-                "Products imported with 'variants as products' are not exported to BigCommerce."
-            )
+        refused = refusal(self.setting)
+        if refused:
+            raise LookupError(refused)
 
     def writable(self, path):
         return TARGET.writable(path)
