@@ -32,6 +32,7 @@ from sync.run_log import RecordOutcome
 
 PAGE = 250
 IDS_PER_QUERY = 200
+LINK_KEY = ["store", "org", "source_type", "source_id", "target_object"]
 
 
 @dataclass
@@ -319,20 +320,36 @@ class Exporter(Pipe):
     def _remember(self, written: list[Unit]) -> None:
         """Link what was created, and keep what was written: its hash (the echo of an export
         is recognised), the values and when, and what an import of the record as it is now
-        would send to Salesforce, so the webhook the write causes finds nothing to write."""
+        would send to Salesforce, so the webhook the write causes finds nothing to write.
+
+        One upsert per set of fields kept (the main sObject's links, its parents'), not one
+        read and write per link."""
         now = timezone.now()
+        states: dict[tuple[str, str], dict] = {}
         for unit in written:
             links = self.links_for(unit)
             hashes = self.import_hashes(unit, links)
             for sobject, target_id in links.items():
-                IdentityLink.objects.update_or_create(
-                    store=self.ctx.store,
-                    org_id=self.ctx.store.salesforce_org_id,
-                    source_type=self.source_type,
-                    source_id=unit.bc_id,
-                    target_object=sobject,
-                    defaults=self._link_state(sobject, target_id, unit, hashes, now),
-                )
+                state = self._link_state(sobject, target_id, unit, hashes, now)
+                states[(unit.bc_id, sobject)] = state  # the last write of a record wins
+        by_fields: dict[tuple[str, ...], list[IdentityLink]] = {}
+        for (bc_id, sobject), state in states.items():
+            link = IdentityLink(
+                store=self.ctx.store,
+                org_id=self.ctx.store.salesforce_org_id,
+                source_type=self.source_type,
+                source_id=bc_id,
+                target_object=sobject,
+                **state,
+            )
+            by_fields.setdefault(tuple(sorted(state)), []).append(link)
+        for names, links in by_fields.items():
+            IdentityLink.objects.bulk_create(
+                links,
+                update_conflicts=True,
+                unique_fields=LINK_KEY,
+                update_fields=[*names, "updated_at"],
+            )
 
     def _link_state(self, sobject, target_id, unit: Unit, hashes: dict, now) -> dict:
         state = {"target_id": target_id}
