@@ -371,3 +371,45 @@ def test_an_import_of_a_field_changed_on_both_sides_follows_the_rule(demo, rule,
         "222",
         rule,
     )
+
+
+@pytest.mark.worker
+def test_a_scheduled_export_runs_in_the_worker(demo, live_worker):
+    from sync.models import ImportSchedule
+    from sync.schedules import run_scheduled_import
+    from tests.sync.test_import_runs import wait_for_run
+
+    import_now(demo.store, "customer")
+    setting = exporting(demo.store, "customer")
+    setting.save()  # saving an object that exports gives it its export schedule
+    schedule = ImportSchedule.objects.get(store=demo.store, source="customer", direction="export")
+    assert (schedule.kind, schedule.every_minutes, schedule.enabled) == ("incremental", 5, True)
+    link = linked(demo.store, "customer", "Contact")
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "LastName": "Worker"}])
+
+    run = wait_for_run(run_scheduled_import(schedule.pk))
+
+    assert (run.status, run.direction, run.trigger) == ("succeeded", "export", "schedule"), (
+        run.error,
+        live_worker.log_path.read_text()[-3000:],
+    )
+    assert customer(demo.store, link.source_id)["last_name"] == "Worker"
+
+
+def test_export_conditions_leave_records_out(demo):
+    from mappings.models import SyncCondition
+
+    import_now(demo.store, "customer")
+    setting = exporting(demo.store, "customer")
+    SyncCondition.objects.create(
+        setting=setting, direction="export", path="Account.Customer_Tier__c", value="VIP"
+    )
+    link = linked(demo.store, "customer", "Contact")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "LastName": "Ordinary"}])
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert (run.status, run.skipped, run.updated) == ("succeeded", 1, 0)
+    assert "export conditions" in SyncLogEntry.objects.get(run=run).error_message
+    assert customer(demo.store, link.source_id)["last_name"] != "Ordinary"
