@@ -130,6 +130,37 @@ TEMPLATE = {
     },
 }
 
+# The default mappings that also export (the others are imported only): a person's names,
+# email, phone and first address; a product's name, SKU, description, visibility and price;
+# an order's status.
+EXPORTED = {
+    SourceObject.CUSTOMER: {
+        "Contact": {
+            "FirstName",
+            "LastName",
+            "Email",
+            "Phone",
+            "MailingStreet",
+            "MailingCity",
+            "MailingState",
+            "MailingPostalCode",
+            "MailingCountry",
+        },
+    },
+    SourceObject.PRODUCT: {
+        "Product2": {"Name", "ProductCode", "Description", "IsActive"},
+        "PricebookEntry": {"UnitPrice"},
+    },
+    SourceObject.ORDER: {"Order": {"Status"}},
+}
+# Where a default template mapping exports to, having no inverse of its own.
+EXPORT_PATHS = {(SourceObject.CUSTOMER, "Contact", "MailingStreet"): f"{ADDRESS}.address1"}
+
+
+def direction_of(source: str, target: str, field: str) -> str:
+    return "both" if field in EXPORTED.get(source, {}).get(target, set()) else "import"
+
+
 MATCHING = {
     SourceObject.CUSTOMER: {
         "Contact": [[["email", "Email"]]],
@@ -175,6 +206,8 @@ def _reset(setting: ObjectSetting, targets: dict, matching: dict) -> None:
             kind=kind,
             source=source,
             position=position,
+            direction=direction_of(setting.source, target, field),
+            export_path=EXPORT_PATHS.get((setting.source, target, field), ""),
             **options,
         )
         for target, rows in targets.items()

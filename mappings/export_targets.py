@@ -10,9 +10,26 @@ from dataclasses import dataclass
 from mappings import export
 from mappings.models import ObjectSetting, SourceObject
 
-# Customer fields BigCommerce takes in a write (customers.v3.yml); addresses are their own
-# resource, and the group by its id.
-CUSTOMER_FIELDS = frozenset(
+# A customer's first address (customers.v3.yml, customerAddresses): written with the customer
+# when it is created, else through /v3/customers/addresses.
+ADDRESS = "addresses.0."
+ADDRESS_FIELDS = frozenset(
+    ADDRESS + name
+    for name in (
+        "first_name",
+        "last_name",
+        "company",
+        "address1",
+        "address2",
+        "city",
+        "state_or_province",
+        "postal_code",
+        "country_code",
+        "phone",
+    )
+)
+# Customer fields BigCommerce takes in a write (customers.v3.yml), the group by its id.
+CUSTOMER_FIELDS = ADDRESS_FIELDS | frozenset(
     {
         "email",
         "first_name",

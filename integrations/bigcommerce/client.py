@@ -28,6 +28,9 @@ MAX_PAGE_SIZE = 250
 BATCH_LIMITS = {
     ("POST", "v3/customers"): 10,
     ("PUT", "v3/customers"): 10,
+    # Address batches have no documented size ("multiple"); a customer batch's is used.
+    ("POST", "v3/customers/addresses"): 10,
+    ("PUT", "v3/customers/addresses"): 10,
     ("PUT", "v3/catalog/products"): 10,
     ("PUT", "v3/catalog/variants"): 50,
 }

@@ -36,7 +36,8 @@ def linked(store, source, sobject) -> IdentityLink:
 
 
 def customer(store, customer_id) -> dict:
-    return bigcommerce(store).get("v3/customers", **{"id:in": customer_id})["data"][0]
+    found = bigcommerce(store).get("v3/customers", include="addresses", **{"id:in": customer_id})
+    return found["data"][0]
 
 
 def writes(entry: SyncLogEntry, method: str) -> list[dict]:
@@ -413,3 +414,44 @@ def test_export_conditions_leave_records_out(demo):
     assert (run.status, run.skipped, run.updated) == ("succeeded", 1, 0)
     assert "export conditions" in SyncLogEntry.objects.get(run=run).error_message
     assert customer(demo.store, link.source_id)["last_name"] != "Ordinary"
+
+
+def test_an_address_edit_reaches_the_customers_address(demo):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer")
+    link = linked(demo.store, "customer", "Contact")
+    since = a_moment_ago()
+    moved = {"Id": link.target_id, "MailingStreet": "1 New Street", "MailingCity": "Springfield"}
+    update_records(sandbox_org(), "Contact", [moved])
+
+    run = export_now(demo.store, "customer", watermark_from=since)
+
+    assert (run.status, run.updated) == ("succeeded", 1), run.error
+    [address] = customer(demo.store, link.source_id)["addresses"][:1]
+    assert (address["address1"], address["city"]) == ("1 New Street", "Springfield")
+    entry = SyncLogEntry.objects.get(run=run)
+    puts = [call["path"].split("?")[0] for call in writes(entry, "PUT")]
+    assert len(puts) == 1 and puts[0].endswith("/v3/customers/addresses")  # the address only
+
+
+def test_a_customer_created_from_salesforce_gets_its_address(demo):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer", export_mode="upsert")
+    [account] = create_records(sandbox_org(), "Account", [{"Name": "New Co"}])
+    person = {
+        "FirstName": "Ada",
+        "LastName": "New",
+        "Email": "ada.new@example.com",
+        "AccountId": account,
+        "MailingStreet": "2 Side Road",
+        "MailingCity": "Shelbyville",
+        "MailingCountry": "US",
+    }
+    [contact_id] = create_records(sandbox_org(), "Contact", [person])
+
+    run = export_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=[contact_id])
+
+    assert (run.status, run.created) == ("succeeded", 1), run.error
+    link = IdentityLink.objects.get(target_object="Contact", target_id=contact_id)
+    made = customer(demo.store, link.source_id)
+    assert (made["email"], made["addresses"][0]["city"]) == ("ada.new@example.com", "Shelbyville")
