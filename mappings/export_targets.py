@@ -97,23 +97,50 @@ EXPORT_TARGETS = {
 }
 
 
+# A variant's fields BigCommerce takes in a variants batch (product-variants_catalog.v3.yml),
+# where each variant is a Product2 ("variants as products"): its name and description are
+# the product's, not the variant's.
+VARIANT_FIELDS = frozenset(
+    {
+        "sku",
+        "price",
+        "cost_price",
+        "sale_price",
+        "retail_price",
+        "weight",
+        "inventory_level",
+        "inventory_warning_level",
+        "upc",
+        "mpn",
+        "gtin",
+        "purchasing_disabled",
+    }
+)
+VARIANT_TARGET = ExportTarget("Product2", ((PRICEBOOK_ENTRY, PRICEBOOK_ENTRY),), VARIANT_FIELDS)
+
+
 def target_of(source: str) -> ExportTarget | None:
     """How `source` exports, or None for an object that never flows back."""
     return EXPORT_TARGETS.get(source)
+
+
+def target_for(setting: ObjectSetting) -> ExportTarget | None:
+    """How this setting's records export: products imported as variants go back as variants."""
+    if setting.source == SourceObject.PRODUCT and setting.variants_as_products:
+        return VARIANT_TARGET
+    return target_of(setting.source)
 
 
 def refusal(setting: ObjectSetting) -> str:
     """Why this setting's records cannot be exported at all, or "" when they can."""
     if target_of(setting.source) is None:
         return f"{setting.get_source_display()} are not exported to BigCommerce."
-    if setting.source == SourceObject.PRODUCT and setting.variants_as_products:
-        return "Products imported with 'variants as products' are not exported to BigCommerce."
     return ""
 
 
 def plan_for(setting: ObjectSetting) -> export.ExportPlan | None:
     """The export plan of the setting's field mappings; None for an object that never exports."""
-    target = target_of(setting.source)
+    target = target_for(setting)
     if target is None:
         return None
     mappings = list(setting.field_mappings.all())

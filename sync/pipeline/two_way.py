@@ -10,7 +10,7 @@ values synced, so the next comparison starts from them.
 """
 
 from mappings import export
-from mappings.export_targets import PRICEBOOK_ENTRY, plan_for, target_of
+from mappings.export_targets import PRICEBOOK_ENTRY, plan_for, target_for
 from mappings.paths import get_path
 from sync import identity
 from sync.models import IdentityLink
@@ -26,7 +26,7 @@ class Guard:
     def __init__(self, ctx, setting, source_type: str):
         self.ctx, self.setting, self.source_type = ctx, setting, source_type
         self.plan = plan_for(setting) if setting.exports else None
-        self.target = target_of(setting.source)
+        self.target = target_for(setting)
 
     @property
     def active(self) -> bool:

@@ -136,13 +136,13 @@ def test_the_template_orders_export_note_is_a_warning_on_its_mapping(store_b):
     assert rows[status] == [warnings["Status"]]
 
 
-def test_products_with_variants_as_products_are_not_exported(store_b):
+def test_products_imported_as_variants_export_what_a_variant_takes(store_b):
     apply_default_template(store_b)
     setting = ObjectSetting.objects.get(store=store_b, source="product")
     setting.direction, setting.variants_as_products = "export", True
-    (warning,) = export_problems(setting)
-    assert (warning.target_object, warning.is_warning) == ("Product2", True)
-    assert "'variants as products' are not exported" in warning.message
+    warnings = {w.field: w.message for w in export_problems(setting)}
+    assert set(warnings) == {"Name", "Description", "IsActive"}
+    assert "does not take name in a write" in warnings["Name"]
 
 
 def test_the_template_exports_people_and_products_without_a_warning(store_b):

@@ -455,3 +455,26 @@ def test_a_customer_created_from_salesforce_gets_its_address(demo):
     link = IdentityLink.objects.get(target_object="Contact", target_id=contact_id)
     made = customer(demo.store, link.source_id)
     assert (made["email"], made["addresses"][0]["city"]) == ("ada.new@example.com", "Shelbyville")
+
+
+def test_a_variant_imported_as_a_product_gets_its_new_price(demo):
+    ObjectSetting.objects.filter(store=demo.store, source="product").update(
+        variants_as_products=True
+    )
+    import_now(demo.store, "product")
+    exporting(demo.store, "product")
+    variant = linked(demo.store, "variant", "Product2")
+    entry = linked(demo.store, "variant", "PricebookEntry")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "PricebookEntry", [{"Id": entry.target_id, "UnitPrice": 77.5}])
+
+    run = export_now(demo.store, "product", watermark_from=since)
+
+    assert (run.status, run.updated) == ("succeeded", 1), run.error
+    log = SyncLogEntry.objects.get(run=run)
+    assert (log.target_object, log.target_id) == ("variant", variant.source_id)
+    [put] = writes(log, "PUT")
+    assert put["path"].split("?")[0].endswith("/v3/catalog/variants")
+    from sandbox.bigcommerce.models import Variant
+
+    assert float(Variant.objects.get(bc_id=variant.source_id).body["price"]) == 77.5

@@ -2,7 +2,7 @@
 
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import Exporter
-from sync.pipeline.exporters.catalog import ProductExporter
+from sync.pipeline.exporters.catalog import ProductExporter, VariantExporter
 from sync.pipeline.exporters.orders import OrderStatusExporter
 from sync.pipeline.exporters.people import CustomerExporter
 
@@ -14,6 +14,8 @@ EXPORTERS = {
 
 
 def exporter_for(ctx, source: str, importer=None) -> Exporter:
+    if source == SourceObject.PRODUCT and ctx.setting(source).variants_as_products:
+        return VariantExporter(ctx, importer)
     try:
         return EXPORTERS[source](ctx, importer)
     except KeyError:

@@ -69,6 +69,9 @@ class Exporter(Pipe):
     resource: str  # the BigCommerce record a log row names ("customer")
     parents: dict[str, str] = {}  # sObject read beside the main one -> its relationship
     natural_key = ""  # the BigCommerce path that finds a record never linked (email, sku)
+    # Linked records are read before they are written (for conflicts, and to send only what
+    # changed), except where BigCommerce cannot read them in batches.
+    reads_current = True
 
     def __init__(self, ctx, importer=None):
         self.ctx = ctx
@@ -220,7 +223,8 @@ class Exporter(Pipe):
         units = [self._transformed(record) for record in records]
         with recording() as calls:
             self._find_targets([u for u in units if u.open])
-            self._read_current([u for u in units if u.open and u.bc_id])
+            if self.reads_current:
+                self._read_current([u for u in units if u.open and u.bc_id])
             self._decide(units)
             self._check_rules([u for u in units if u.open and u.sent])
             updates = [u for u in units if u.open and u.bc_id]
@@ -296,8 +300,8 @@ class Exporter(Pipe):
     def _decide(self, units: list[Unit]) -> None:
         upsert = self.setting.export_mode == ExportMode.UPSERT
         for unit in [u for u in units if u.open]:
-            if unit.bc_id and unit.current is None:  # linked, and deleted in BigCommerce since
-                unit.bc_id = None
+            if unit.bc_id and unit.current is None and self.reads_current:
+                unit.bc_id = None  # linked, and deleted in BigCommerce since
             if not unit.bc_id:
                 if upsert:
                     unit.sent = conflicts.differences(unit.values, None)
@@ -311,7 +315,8 @@ class Exporter(Pipe):
             if unit.link and unit.link.export_hash == identity.values_hash(unit.values):
                 unit.outcome = Outcome.UNCHANGED  # what the connector last wrote: an echo
                 continue
-            conflicts.resolve(unit, self.setting.conflict_rule, self.modified_at(unit.record))
+            if unit.current is not None:
+                conflicts.resolve(unit, self.setting.conflict_rule, self.modified_at(unit.record))
             unit.sent = conflicts.differences(unit.values, unit.current)
             if not unit.sent:
                 unit.outcome = Outcome.UNCHANGED

@@ -1,7 +1,7 @@
-"""Product2 (with its standard price) → BigCommerce products."""
+"""Product2 (with its standard price) → BigCommerce products, or their variants."""
 
 from integrations.bigcommerce import reads, writes
-from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY, refusal
+from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY, VARIANT_TARGET
 from mappings.models import SourceObject
 from sync.pipeline.exporters.base import PAGE, Exporter, Unit, take_results
 from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
@@ -11,24 +11,15 @@ TARGET = EXPORT_TARGETS[SourceObject.PRODUCT]
 ENTRY = PRICEBOOK_ENTRY
 
 
-class ProductExporter(Exporter):
-    """A Product2 and its entry in the standard price book (`PricebookEntry.UnitPrice`): a
-    price change moves the entry, not the product, so both are read for changes."""
+class Product2Changes(Exporter):
+    """The source side of exports from Product2 and its entry in the standard price book
+    (`PricebookEntry.UnitPrice`): a price change moves the entry, not the product, so both are
+    read for changes."""
 
-    source = source_type = SourceObject.PRODUCT
+    source = SourceObject.PRODUCT
     main_object = TARGET.main_object
-    resource = "product"
     parents = TARGET.parent_map
     natural_key = "sku"
-
-    def __init__(self, ctx, importer=None):
-        super().__init__(ctx, importer)
-        refused = refusal(self.setting)
-        if refused:
-            raise LookupError(refused)
-
-    def writable(self, path):
-        return TARGET.writable(path)
 
     def columns(self):
         own = [c for c in super().columns() if not c.startswith(f"{ENTRY}.")]
@@ -70,6 +61,23 @@ class ProductExporter(Exporter):
         attach_standard_entries(self.ctx, products, entry_fields)
         return products
 
+    def links_for(self, unit: Unit):
+        links = {"Product2": unit.sf_id}
+        entry = unit.record.get(ENTRY)
+        if entry:
+            links[ENTRY] = entry["Id"]
+        return links
+
+
+class ProductExporter(Product2Changes):
+    """Product2 → BigCommerce product."""
+
+    source_type = SourceObject.PRODUCT
+    resource = "product"
+
+    def writable(self, path):
+        return TARGET.writable(path)
+
     def read(self, ids):
         return {str(p["id"]): p for p in reads.products_by_id(self.ctx.bc, ids)}
 
@@ -96,12 +104,34 @@ class ProductExporter(Exporter):
         results = writes.delete_products(self.ctx.bc, bc_ids)
         return {str(r.item["id"]): r.error for r in results if not r.ok}
 
-    def links_for(self, unit: Unit):
-        links = {"Product2": unit.sf_id}
-        entry = unit.record.get(ENTRY)
-        if entry:
-            links[ENTRY] = entry["Id"]
-        return links
+
+class VariantExporter(Product2Changes):
+    """With "variants as products" each variant is a Product2: its price, SKU and stock go
+    back to the variant (PUT /v3/catalog/variants, 50 per call).
+
+    BigCommerce reads variants in batches only by product, which the link does not keep, so
+    linked variants are not read first: their changed values are sent as a whole, and a field
+    changed on both sides is not detected. Variants are never created or deleted by an export
+    (they belong to a product and its options)."""
+
+    source_type = resource = "variant"
+    reads_current = False
+
+    def writable(self, path):
+        return VARIANT_TARGET.writable(path)
+
+    def find(self, keys):
+        found: dict[str, list[dict]] = {}
+        for variant in reads.variants_by_sku(self.ctx.bc, keys):
+            found.setdefault(str(variant.get("sku") or "").lower(), []).append(variant)
+        return found
+
+    def update(self, units):
+        items = [self.payload(u) for u in units]
+        take_results(units, writes.update_variants(self.ctx.bc, items))
+
+    def import_hashes(self, unit, links):
+        return {}  # an import reads the variant with its product: not predicted here
 
 
 def attach_standard_entries(ctx, products: list[dict], fields: list[str]) -> None:
