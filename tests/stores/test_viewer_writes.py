@@ -55,6 +55,7 @@ STATE_CHANGING = {
     "run_cancel": POST,
     "run_resync_failed": POST,
     "record_import": POST,
+    "records_export_selected": POST,
     "record_export": POST,
     "schedule_create": POST,
     "schedule_edit": POST,

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from mappings.models import FieldMapping, ObjectSetting
@@ -478,3 +479,24 @@ def test_a_variant_imported_as_a_product_gets_its_new_price(demo):
     from sandbox.bigcommerce.models import Variant
 
     assert float(Variant.objects.get(bc_id=variant.source_id).body["price"]) == 77.5
+
+
+def test_export_selected_starts_one_run_per_object(demo, owner, client):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer")
+    chosen = list(
+        IdentityLink.objects.filter(store=demo.store, target_object="Contact").order_by("pk")[:2]
+    )
+    accounts = IdentityLink.objects.filter(store=demo.store, target_object="Account")[:1]
+    client.force_login(owner)
+
+    page = client.get(reverse("record_list"), {"store": demo.store.pk}).content.decode()
+    assert f'value="{chosen[0].pk}" form="export-selected"' in page
+    response = client.post(
+        reverse("records_export_selected"),
+        {"link": [link.pk for link in chosen] + [accounts[0].pk], "back": "store=1"},
+    )
+
+    assert response.status_code == 302 and response["Location"].endswith("/records/?store=1")
+    run = SyncRun.objects.get(store=demo.store, direction="export")
+    assert (run.kind, sorted(run.source_ids)) == ("records", sorted(c.target_id for c in chosen))
