@@ -41,6 +41,19 @@ def customer(store, customer_id) -> dict:
     return found["data"][0]
 
 
+def tier_mapping(setting, lookup: dict) -> FieldMapping:
+    """Account.Customer_Tier__c → the customer's group, on export only."""
+    return FieldMapping.objects.create(
+        setting=setting,
+        target_object="Account",
+        target_field="Customer_Tier__c",
+        kind="lookup",
+        source="customer_group_id",
+        lookup=lookup,
+        direction="export",
+    )
+
+
 def writes(entry: SyncLogEntry, method: str) -> list[dict]:
     return [call for call in entry.calls if call["method"] == method]
 
@@ -97,15 +110,7 @@ def test_a_tier_change_moves_the_customer_to_the_mapped_group(demo):
     import_now(demo.store, "customer")
     setting = exporting(demo.store, "customer")
     groups = {g["name"]: g["id"] for g in bigcommerce(demo.store).get("v2/customer_groups")}
-    FieldMapping.objects.create(
-        setting=setting,
-        target_object="Account",
-        target_field="Customer_Tier__c",
-        kind="lookup",
-        source="customer_group_id",
-        lookup={str(groups["VIP"]): "VIP", str(groups["Retail"]): "Standard"},
-        direction="export",
-    )
+    tier_mapping(setting, {str(groups["VIP"]): "VIP", str(groups["Retail"]): "Standard"})
     contact = linked(demo.store, "customer", "Contact")
     account = linked(demo.store, "customer", "Account")
     since = a_moment_ago()
@@ -120,15 +125,7 @@ def test_a_tier_change_moves_the_customer_to_the_mapped_group(demo):
 def test_an_unknown_tier_fails_its_record_with_what_to_do(demo):
     import_now(demo.store, "customer")
     setting = exporting(demo.store, "customer")
-    FieldMapping.objects.create(
-        setting=setting,
-        target_object="Account",
-        target_field="Customer_Tier__c",
-        kind="lookup",
-        source="customer_group_id",
-        lookup={"1": "Standard"},
-        direction="export",
-    )
+    tier_mapping(setting, {"1": "Standard"})
     account = linked(demo.store, "customer", "Account")
     since = a_moment_ago()
     update_records(
@@ -202,15 +199,7 @@ def test_a_failed_export_row_is_fixed_and_resynced_from_the_log(demo):
 
     import_now(demo.store, "customer")
     setting = exporting(demo.store, "customer")
-    tier = FieldMapping.objects.create(
-        setting=setting,
-        target_object="Account",
-        target_field="Customer_Tier__c",
-        kind="lookup",
-        source="customer_group_id",
-        lookup={"1": "Standard"},
-        direction="export",
-    )
+    tier = tier_mapping(setting, {"1": "Standard"})
     account = linked(demo.store, "customer", "Account")
     since = a_moment_ago()
     update_records(sandbox_org(), "Account", [{"Id": account.target_id, "Customer_Tier__c": "VIP"}])
