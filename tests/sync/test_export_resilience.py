@@ -35,7 +35,7 @@ from sandbox.faults import clear_faults, set_faults
 from sandbox.models import Emulator
 from sandbox.salesforce import limits
 from sandbox.salesforce.models import Org
-from sandbox.salesforce.services import update_records
+from sandbox.salesforce.services import create_records, update_records
 from sync.models import IdentityLink, Outcome, SyncLogEntry, SyncRun
 from sync.pipeline import runner
 from sync.pipeline.runner import Deferred
@@ -518,3 +518,57 @@ def test_salesforce_daily_limit_mid_run_defers_the_run_and_it_resumes(shop, monk
     assert {i: float(found[i]["price"]) for i in changed} == {
         i: v["price"] for i, v in changed.items()
     }
+
+
+NEW_PRODUCTS = 8
+
+
+def make_products_in_salesforce() -> dict[str, str]:
+    """Products a person makes in Salesforce, with standard prices; SKU -> Product2 Id."""
+    org = sandbox_org()
+    skus = [f"SF-NEW-{n:02d}" for n in range(NEW_PRODUCTS)]
+    made = create_records(
+        org,
+        "Product2",
+        [{"Name": f"New {sku}", "ProductCode": sku, "IsActive": True} for sku in skus],
+    )
+    [book] = [b["Id"] for b in salesforce("Pricebook2") if b.get("IsStandard")]
+    prices = [
+        {"Product2Id": product_id, "Pricebook2Id": book, "UnitPrice": 10 + n, "IsActive": True}
+        for n, product_id in enumerate(made)
+    ]
+    create_records(org, "PricebookEntry", prices)
+    # Made through the API as the integration user; a person's edit makes them an export's.
+    update_records(org, "Product2", [{"Id": i, "Name": f"Made in Salesforce {i}"} for i in made])
+    return dict(zip(skus, made, strict=True))
+
+
+def test_products_made_in_salesforce_are_created_once_though_answers_are_lost(shop, monkeypatch):
+    """In upsert mode, products made in Salesforce are created in BigCommerce. A POST whose
+    answer was lost made its product: it is never sent again; the next pass finds the product
+    by its SKU and links it."""
+    ObjectSetting.objects.filter(store=shop.store, source="product").update(export_mode="upsert")
+    since = a_moment_ago()
+    made = make_products_in_salesforce()
+    before = counts(shop.store)
+    bc_faults = BigCommerceFaults(
+        monkeypatch, rate_limited=0.2, server_errors=0.1, lost=0.3, first=("lost", "5xx", "429")
+    )
+
+    run = export(shop.store, "product", since=since)
+
+    assert (run.status, run.failed, run.seen) == ("succeeded", 0, NEW_PRODUCTS), run.error
+    posts = bc_faults.writes("v3/catalog/products")
+    assert {p.method for p in posts} == {"POST"}
+    assert "lost" in {p.fault for p in posts}
+    for sku in made:
+        tries = [p for p in posts if sku in p.names]
+        assert [p.applied for p in tries] == [False] * (len(tries) - 1) + [True], (sku, tries)
+    assert counts(shop.store) == (before[0], before[1] + NEW_PRODUCTS)
+    in_bigcommerce = Product.objects.filter(sku__in=list(made)).values_list("sku", flat=True)
+    assert Counter(in_bigcommerce) == Counter(list(made))  # each made once
+    links = IdentityLink.objects.filter(target_object="Product2", target_id__in=made.values())
+    created = {bc_id for p in posts for bc_id in p.made}
+    assert {link.source_id for link in links} == created and len(created) == NEW_PRODUCTS
+    assert_failed_calls_logged(run, bc_faults.answered)
+    assert_echo_free(shop.store, "product", bc_faults)
