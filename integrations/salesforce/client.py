@@ -615,7 +615,14 @@ def _userinfo(sf: Salesforce) -> dict | None:
 
 
 def _passing(error: BaseException) -> bool:
-    return isinstance(error, errors.APIError) and error.retryable
+    """A failure that may pass within the call's back-off. A rate limit does not (a spent daily
+    allocation answers REQUEST_LIMIT_EXCEEDED for hours): it goes to the caller at once, which
+    tries again after its `retry_after`, as the BigCommerce client does with RateLimited."""
+    return (
+        isinstance(error, errors.APIError)
+        and error.retryable
+        and not isinstance(error, errors.RateLimited)
+    )
 
 
 class _JobMayRun(Exception):

@@ -342,6 +342,16 @@ def test_syncing_stops_at_the_usage_guard(client):
 
 
 @responses.activate
+def test_a_spent_daily_allocation_is_not_asked_again_within_the_call(client, slept):
+    limit = [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+    responses.get(f"{DATA}/query/", status=403, json=limit)
+    with pytest.raises(errors.RateLimited) as raised:
+        list(client.query("SELECT Id FROM Contact"))
+    assert raised.value.retry_after == 3600  # for the run to wait in the queue
+    assert (len(responses.calls), slept) == (1, [])
+
+
+@responses.activate
 def test_describes_are_cached_per_org(client):
     responses.get(f"{DATA}/sobjects/Account/describe", json={"name": "Account", "fields": []})
     assert client.describe("Account")["name"] == "Account"

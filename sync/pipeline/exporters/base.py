@@ -92,7 +92,8 @@ class Exporter(Pipe):
         raise NotImplementedError
 
     def find(self, keys: list[str]) -> dict[str, list[dict]]:
-        """BigCommerce records by natural key (lowercased), for records never linked."""
+        """BigCommerce records by natural key (lowercased), for records never linked; `keys`
+        are spelled as the records have them."""
         return {}
 
     def update(self, units: list[Unit]) -> None:
@@ -270,18 +271,24 @@ class Exporter(Pipe):
         return rest if rest.isdigit() else None
 
     def _match(self, units: list[Unit]) -> None:
-        keyed = [(u, _key(u.values.get(self.natural_key))) for u in units if self.natural_key]
-        keyed = [(u, key) for u, key in keyed if key]
+        keyed = [(u, _value(u.values.get(self.natural_key))) for u in units if self.natural_key]
+        keyed = [(u, value) for u, value in keyed if value]
         if not keyed:
             return
-        found = self.find(sorted({key for _, key in keyed}))
+        # Asked for as the records spell them: a filter that compares case (`sku:in` may)
+        # finds nothing for a lowercased SKU, and a product made by a POST whose answer was
+        # lost would be sent again. The answers are compared without case.
+        found = self.find(sorted({value for _, value in keyed}))
         taken = self._linked_elsewhere({str(r["id"]) for rows in found.values() for r in rows})
-        for unit, key in keyed:
+        for unit, value in keyed:
+            key = value.lower()
             candidates = [r for r in found.get(key, []) if str(r["id"]) not in taken]
             if len(candidates) > 1 and self.setting.multiple_matches == MultipleMatches.SKIP:
                 unit.outcome = Outcome.SKIPPED
                 ids = ", ".join(str(r["id"]) for r in candidates)
-                unit.message = f"Several BigCommerce records have {self.natural_key} {key}: {ids}."
+                unit.message = (
+                    f"Several BigCommerce records have {self.natural_key} {value}: {ids}."
+                )
             elif candidates:
                 unit.bc_id = str(min(candidates, key=lambda r: int(r["id"]))["id"])
 
@@ -409,8 +416,8 @@ _NOT_DELETABLE = errors.ValidationFailed(
 )
 
 
-def _key(value) -> str:
-    return "" if value is None else str(value).strip().lower()
+def _value(value) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def take_results(units: list[Unit], results) -> None:
