@@ -3,8 +3,9 @@
 `provision_org` makes an org ready for the connector: the standard schema, the standard price
 book, Account record types, an integration user, a connected app (consumer key and secret, an
 RSA key pair and certificate for the JWT flow) and the demo customisations (a unique external ID
-field `BigCommerce_ID__c` on the objects the connector writes, a category object, and the
-customer tier picklist `Account.Customer_Tier__c`).
+field `BigCommerce_ID__c` on the objects the connector writes, a category object, the
+customer tier picklist `Account.Customer_Tier__c`, and the currency field
+`Campaign.BigCommerce_Coupon_Revenue__c` that coupon revenue goes to).
 """
 
 import re
@@ -59,6 +60,7 @@ ACCOUNT_RECORD_TYPES = (("Business", "Business"), ("Wholesale", "Wholesale"))
 CATEGORY_OBJECT = "BigCommerce_Category__c"
 CUSTOMER_TIER_FIELD = "Customer_Tier__c"
 CUSTOMER_TIERS = ("Standard", "Gold", "VIP")
+COUPON_REVENUE_FIELD = "BigCommerce_Coupon_Revenue__c"
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a path, not a secret
 AUTHORIZE_PATH = "/services/oauth2/authorize"
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -109,7 +111,7 @@ def provision_org(
     if org is None:
         org = _create_org(name)
     else:
-        _define_customer_tier(org)  # orgs provisioned before the field was part of the demo
+        _define_later_fields(org)  # orgs provisioned before these fields were in the demo
     user = _integration_user(org)
     app = ConnectedApp.objects.filter(org=org).order_by("pk").first()
     _ensure_free(ConnectedApp, "consumer_key", client_id, app)
@@ -304,12 +306,14 @@ def _define_demo_schema(org: Org) -> None:
         org, CATEGORY_OBJECT, "Parent__c", "lookup", reference_to=CATEGORY_OBJECT, label="Parent"
     )
     define_custom_field(org, CATEGORY_OBJECT, "Description__c", "textarea", label="Description")
-    _define_customer_tier(org)
+    _define_later_fields(org)
 
 
-def _define_customer_tier(org: Org) -> None:
-    """The Account field the default export mapping turns into a BigCommerce customer group."""
-    if load_schema(org).get("Account").field(CUSTOMER_TIER_FIELD) is None:
+def _define_later_fields(org: Org) -> None:
+    """Demo fields added after the first orgs were provisioned: each is defined if missing."""
+    schema = load_schema(org)
+    if schema.get("Account").field(CUSTOMER_TIER_FIELD) is None:
+        # The Account field the default export mapping turns into a BigCommerce customer group.
         define_custom_field(
             org,
             "Account",
@@ -317,6 +321,11 @@ def _define_customer_tier(org: Org) -> None:
             "picklist",
             picklist_values=list(CUSTOMER_TIERS),
             label="Customer Tier",
+        )
+    if schema.get("Campaign").field(COUPON_REVENUE_FIELD) is None:
+        # Where the coupon revenue object writes a code's revenue of the day by default.
+        define_custom_field(
+            org, "Campaign", COUPON_REVENUE_FIELD, "currency", label="BigCommerce Coupon Revenue"
         )
 
 

@@ -2,9 +2,12 @@
 
 Required fields follow the object reference where FACTS.md cites it (Account.Name,
 Contact.LastName, Pricebook2.Name, PricebookEntry's price book, product and price, Order's
-account, start date and status, Opportunity's name, stage and close date). For Product2, Case
-and Campaign the object reference was not read; the emulator requires what an org's describe
-shows by default (Product2.Name, Campaign.Name; nothing on Case).
+account, start date and status, Opportunity's name, stage and close date). For Product2 and
+Case the object reference was not read; the emulator requires what an org's describe shows by
+default (Product2.Name; nothing on Case). Campaign has the writable fields of Salesforce's
+Campaign object reference (Name required, Status defaulting to Planned, its Type values, costs,
+expected revenue and response, number sent); its read-only roll-ups (NumberOfLeads,
+AmountWonOpportunities...) are left out.
 """
 
 from dataclasses import replace
@@ -415,18 +418,35 @@ CASE = standard_object(
     record_types=True,
 )
 
+CAMPAIGN_TYPES = [
+    "Conference",
+    "Webinar",
+    "Trade Show",
+    "Public Relations",
+    "Partners",
+    "Referral Program",
+    "Advertisement",
+    "Banner Ads",
+    "Direct Mail",
+    "Email",
+    "Telemarketing",
+    "Other",
+]
 CAMPAIGN = standard_object(
     "Campaign",
     "701",
     [
         required(text("Name", 80, label="Campaign Name", name_field=True)),
         picklist("Status", ["Planned", "In Progress", "Completed", "Aborted"], default="Planned"),
-        picklist("Type", ["Advertisement", "Email", "Webinar", "Other"]),
+        picklist("Type", CAMPAIGN_TYPES),
         date("StartDate"),
         date("EndDate"),
         boolean("IsActive", label="Active"),
-        currency("BudgetedCost"),
-        currency("ActualCost"),
+        currency("ExpectedRevenue", label="Expected Revenue in Campaign"),
+        currency("BudgetedCost", label="Budgeted Cost in Campaign"),
+        currency("ActualCost", label="Actual Cost in Campaign"),
+        percent("ExpectedResponse", label="Expected Response (%)"),
+        number("NumberSent", scale=0, label="Num Sent in Campaign"),
         lookup("ParentId", "Campaign", "Parent"),
         textarea("Description"),
     ],

@@ -53,6 +53,36 @@ def test_an_org_provisioned_before_the_customer_tier_gets_it(db):
     assert load_schema(org).get("Account").field("Customer_Tier__c").type == "picklist"
 
 
+def test_campaigns_take_coupon_revenue_and_their_documented_amounts(api):
+    fields = describe_fields(api, "Campaign")
+    revenue = fields["BigCommerce_Coupon_Revenue__c"]
+    assert (revenue["type"], revenue["updateable"]) == ("currency", True)
+    assert {fields[name]["type"] for name in ("ExpectedRevenue", "BudgetedCost", "ActualCost")} == {
+        "currency"
+    }
+    assert fields["Status"]["defaultValue"] == "Planned"
+    created = api.post("sobjects/Campaign/", {"Name": "Summer", "ExpectedRevenue": 1250.5})
+    assert created.status_code == 201
+    changed = api.patch(
+        f"sobjects/Campaign/{created.json()['id']}", {"BigCommerce_Coupon_Revenue__c": 99.95}
+    )
+    assert changed.status_code == 204
+
+
+def test_an_org_provisioned_before_the_coupon_revenue_field_gets_it(db):
+    org = provision_org(name="Older").org
+    CustomField.objects.filter(org=org, api_name="BigCommerce_Coupon_Revenue__c").delete()
+    Org.objects.filter(pk=org.pk).update(schema_version="before-coupon-revenue")
+    org.refresh_from_db()
+    assert load_schema(org).get("Campaign").field("BigCommerce_Coupon_Revenue__c") is None
+
+    provision_org(name="Older")
+
+    org.refresh_from_db()
+    field = load_schema(org).get("Campaign").field("BigCommerce_Coupon_Revenue__c")
+    assert field.type == "currency"
+
+
 def test_provisioning_is_idempotent_by_name(db):
     first = provision_org(name="Same")
     again = provision_org(name="Same")
