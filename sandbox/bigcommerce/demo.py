@@ -27,6 +27,7 @@ from sandbox.bigcommerce.models import (
     Metafield,
     Order,
     OrderAddress,
+    OrderCoupon,
     OrderProduct,
     Product,
     Refund,
@@ -54,8 +55,8 @@ COUNTED = (
     "refunds",
 )
 RECORD_MODELS = (
-    Refund, OrderProduct, OrderAddress, Order, Metafield, Variant, Product, Brand, Category,
-    CustomerAddress, Customer, CustomerAttribute, CustomerGroup,
+    Refund, OrderCoupon, OrderProduct, OrderAddress, Order, Metafield, Variant, Product, Brand,
+    Category, CustomerAddress, Customer, CustomerAttribute, CustomerGroup,
 )  # fmt: skip
 
 

@@ -210,6 +210,19 @@ class OrderAddress(StoreRecord):
         constraints = [_unique_id("order_address")]
 
 
+class OrderCoupon(StoreRecord):
+    """A coupon applied to an order (`GET /v2/orders/{id}/coupons`). `discount` is the amount
+    it took off the order; the order's `coupon_discount` is the sum of its coupons'. The body
+    holds the rest of the wire form (coupon_id, amount, type)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="coupons")
+    code = models.CharField(max_length=50)
+    discount = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+
+    class Meta:
+        constraints = [_unique_id("order_coupon")]
+
+
 class Refund(StoreRecord):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     created = models.DateTimeField()

@@ -14,13 +14,20 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import QuerySet, TextField
+from django.db.models import QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 
 from sandbox.bigcommerce import dates
 from sandbox.bigcommerce.api import ApiError
-from sandbox.bigcommerce.models import Order, OrderAddress, OrderProduct, SandboxStore
+from sandbox.bigcommerce.models import (
+    Order,
+    OrderAddress,
+    OrderCoupon,
+    OrderProduct,
+    SandboxStore,
+)
 from sandbox.bigcommerce.reference import status_name
+from sandbox.bigcommerce.validation import money_text
 
 ZERO = "0.0000"
 # Fields of an order that its body holds (set when it is created, changed by updates).
@@ -70,7 +77,6 @@ ORDER_CONSTANTS = {
     "default_currency_id": 1,
     "default_currency_code": "USD",
     "discount_amount": ZERO,
-    "coupon_discount": ZERO,
     "ebay_order_id": "0",
     "is_email_opt_in": False,
     "credit_card_type": None,
@@ -273,8 +279,9 @@ def link_prefix(root: str) -> str:
     return encode(f"{root}/v2")[:-1]
 
 
-def order_json(row: OrderRow, prefix: str, extra: str = "") -> str:
-    """The order; `prefix` is the `link_prefix` of the store's URL."""
+def order_json(row: OrderRow, prefix: str, extra: str = "", coupon_discount: str = ZERO) -> str:
+    """The order; `prefix` is the `link_prefix` of the store's URL, `coupon_discount` what its
+    coupons took off (`coupon_discounts`)."""
     # Written out rather than encoded: every value here is a number, a boolean, or text that
     # needs no escaping (dates, status names); the URL prefix comes encoded.
     status = status_name(row.status_id)
@@ -285,7 +292,8 @@ def order_json(row: OrderRow, prefix: str, extra: str = "") -> str:
         f'"date_created":"{dates.v2(row.date_created)}",'
         f'"date_modified":"{dates.v2(row.date_modified)}",'
         f'"status_id":{row.status_id},"status":"{status}","custom_status":"{status}",'
-        f'"is_deleted":{"true" if row.is_deleted else "false"}'
+        f'"is_deleted":{"true" if row.is_deleted else "false"},'
+        f'"coupon_discount":"{coupon_discount}"'
     )
     # The platform's own links spell shipping addresses without the underscore; both are served.
     links = (
@@ -323,10 +331,39 @@ def orders_json(pks: list[int], root: str, include: set[str]) -> list[str]:
         consignments = {pk: f'"consignments":{text}' for pk, text in found.items()}
     fees = '"fees":[]' if "fees" in include else ""  # the emulator charges no fees
     prefix = link_prefix(root)
+    discounts = coupon_discounts(pks)
     return [
-        order_json(row, prefix, ",".join(p for p in (consignments.get(row.pk, ""), fees) if p))
+        order_json(
+            row,
+            prefix,
+            ",".join(p for p in (consignments.get(row.pk, ""), fees) if p),
+            discounts.get(row.pk, ZERO),
+        )
         for row in rows
     ]
+
+
+def coupon_discounts(order_pks: list[int]) -> dict[int, str]:
+    """What their coupons took off these orders (those that have any), as v2 money text."""
+    sums = (
+        OrderCoupon.objects.filter(order_id__in=order_pks)
+        .values_list("order_id")
+        .annotate(total=Sum("discount"))
+        .order_by()
+    )
+    return {order_pk: money_text(total) for order_pk, total in sums}
+
+
+def render_coupon(coupon: OrderCoupon, order_id: int) -> dict:
+    """An order coupon as `GET /v2/orders/{id}/coupons` lists it: its body holds coupon_id,
+    amount and type; the discount is a number, as in the spec's example."""
+    return {
+        "id": coupon.bc_id,
+        "order_id": order_id,
+        "code": coupon.code,
+        **coupon.body,
+        "discount": float(coupon.discount),
+    }
 
 
 def consignments_json(rows: list[OrderRow], root: str, with_items: bool) -> dict[int, str]:
@@ -410,3 +447,7 @@ def order_products(order: Order) -> QuerySet:
 
 def order_addresses(order: Order) -> QuerySet:
     return order.addresses.order_by("bc_id")
+
+
+def order_coupons(order: Order) -> QuerySet:
+    return order.coupons.order_by("bc_id")

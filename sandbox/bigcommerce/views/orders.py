@@ -145,8 +145,12 @@ def get_shipping_address(call: Call, order_id, address_id):
 
 
 def list_coupons(call: Call, order_id):
-    orders.get_order(call.store, int(order_id))
-    return no_content()  # the emulator's orders use no coupons: an empty v2 list
+    order = orders.get_order(call.store, int(order_id))
+    return v2_collection(
+        call,
+        orders.order_coupons(order),
+        lambda rows: [orders.render_coupon(coupon, order.bc_id) for coupon in rows],
+    )
 
 
 def get_consignments(call: Call, order_id):
