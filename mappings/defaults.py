@@ -128,6 +128,15 @@ TEMPLATE = {
             ("Origin", "constant", "Web", {}),
         ],
     },
+    # No field mappings: a code's revenue goes to the setting's Campaign field, and its coupon
+    # table says which Campaign.
+    SourceObject.COUPON_REVENUE: {},
+}
+
+# Settings that differ from the model's defaults. Coupon revenue writes to Campaigns only
+# once an admin has mapped codes to them and turned it on; no webhook feeds it.
+SETTING_DEFAULTS = {
+    SourceObject.COUPON_REVENUE: {"enabled": False, "realtime": False},
 }
 
 # The default mappings that also export (the others are imported only): a person's names,
@@ -176,7 +185,9 @@ def apply_default_template(store, *, replace: bool = False) -> list[ObjectSettin
     """Give a store the default settings and mappings; `replace` resets edited ones."""
     settings = []
     for source, targets in TEMPLATE.items():
-        setting, created = ObjectSetting.objects.get_or_create(store=store, source=source)
+        setting, created = ObjectSetting.objects.get_or_create(
+            store=store, source=source, defaults=SETTING_DEFAULTS.get(source, {})
+        )
         if created or replace:
             _reset(setting, targets, MATCHING.get(source, {}))
         settings.append(setting)
@@ -184,9 +195,10 @@ def apply_default_template(store, *, replace: bool = False) -> list[ObjectSettin
 
 
 def ensure_default_mappings(store) -> None:
-    """A store that has no object settings yet (one made outside the console) gets the
-    template; one that has them is left as it is."""
-    if not store.object_settings.exists():
+    """A store that lacks object settings (one made outside the console, or made before an
+    object was added) gets the template for those; the settings it has are left as they are."""
+    present = set(store.object_settings.values_list("source", flat=True))
+    if set(TEMPLATE) - present:
         apply_default_template(store)
 
 

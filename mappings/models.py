@@ -1,8 +1,10 @@
 """What syncs and how, per store: object settings, field mappings, record type rules,
-matching rules and sync conditions. The pure code in transform.py and conditions.py runs on
-these rows (as Rule / Condition values); the console edits them."""
+matching rules and sync conditions, and the coupon codes whose revenue goes to Campaigns. The
+pure code in transform.py and conditions.py runs on these rows (as Rule / Condition values);
+the console edits them."""
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from mappings import conditions, transform
 from mappings.convert import CONVERTERS
@@ -16,6 +18,8 @@ class SourceObject(models.TextChoices):
     PRODUCT = "product", "Products"
     ORDER = "order", "Orders"
     REFUND = "refund", "Refunds"
+    # Not records but a daily aggregate: yesterday's revenue per coupon code, to Campaigns.
+    COUPON_REVENUE = "coupon_revenue", "Coupon revenue (to Campaigns)"
 
 
 class Direction(models.TextChoices):
@@ -85,6 +89,13 @@ class ObjectSetting(models.Model):
         blank=True,
         default="Parent__c",
         help_text="Lookup field of the category object that points to the parent category.",
+    )
+    campaign_field = models.CharField(
+        "Campaign field",
+        max_length=80,
+        default="BigCommerce_Coupon_Revenue__c",
+        help_text="The currency or number field of Campaign that takes a code's revenue of the "
+        "day, such as BigCommerce_Coupon_Revenue__c or ExpectedRevenue.",
     )
     on_delete = models.CharField(
         max_length=8, choices=DeleteAction.choices, default=DeleteAction.NOTHING
@@ -179,6 +190,7 @@ DEFAULT_TARGETS = {
     SourceObject.GUEST: ["Account", "Contact"],
     SourceObject.PRODUCT: ["Product2", "PricebookEntry"],
     SourceObject.REFUND: ["Case"],
+    SourceObject.COUPON_REVENUE: ["Campaign"],
 }
 
 
@@ -315,3 +327,39 @@ class SyncCondition(models.Model):
 
     def as_condition(self) -> conditions.Condition:
         return conditions.Condition(self.path, self.operator, self.value)
+
+
+class CouponCampaign(models.Model):
+    """A BigCommerce coupon code and the Salesforce Campaign its revenue of the day goes to:
+    the coupon revenue object's lookup table. Codes are compared without case, as BigCommerce
+    does at checkout; each code and each Campaign appear once per store."""
+
+    setting = models.ForeignKey(
+        ObjectSetting, on_delete=models.CASCADE, related_name="coupon_campaigns"
+    )
+    code = models.CharField("coupon code", max_length=50)
+    campaign_id = models.CharField("Campaign Id", max_length=18)
+    note = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                Upper("code"), "setting", name="coupon_campaign_one_row_per_code"
+            ),
+            models.UniqueConstraint(
+                fields=["setting", "campaign_id"], name="coupon_campaign_one_code_per_campaign"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} → Campaign {self.campaign_id}"
+
+    @property
+    def key(self) -> str:
+        return coupon_key(self.code)
+
+
+def coupon_key(code: str) -> str:
+    """How a coupon code is compared and named in the log: trimmed, in capitals."""
+    return code.strip().upper()

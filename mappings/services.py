@@ -16,13 +16,22 @@ from mappings.export_targets import plan_for, refusal
 from mappings.models import ObjectSetting, SourceObject
 from mappings.samples import store_warnings
 from mappings.transform import transform
-from mappings.validation import WARNING, Problem, check, export_warnings, source_problems
+from mappings.validation import (
+    WARNING,
+    Problem,
+    campaign_field_problems,
+    check,
+    export_warnings,
+    source_problems,
+)
 
 VALIDATION_TTL = 24 * 3600
 
 
 def problems_for(setting: ObjectSetting, describe) -> list[Problem]:
     """Problems of one object's mappings; `describe(sobject)` answers the org's describe."""
+    if setting.source == SourceObject.COUPON_REVENUE:
+        return campaign_field_problems(setting.campaign_field, describe("Campaign"))
     problems = []
     for target in setting.target_objects():
         described = describe(target)
@@ -299,5 +308,12 @@ EXAMPLES = {
         "reason": "Customer requires a refund.",
         "total_amount": 50,
         "total_tax": 5,
+    },
+    # What the coupon revenue object reads: one code's orders of one day.
+    SourceObject.COUPON_REVENUE: {
+        "code": "SUMMER10",
+        "revenue": "1234.5000",
+        "orders": 12,
+        "day": "2026-12-01",
     },
 }

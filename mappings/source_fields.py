@@ -72,6 +72,8 @@ KNOWN: dict[str, frozenset[str]] = {
         "created", "id", "items", "order_id", "payments", "reason", "total_amount", "total_tax",
         "user_id", "uses_merchant_override_values", "order",
     }),
+    # One record per coupon code and day, summed from the day's orders.
+    SourceObject.COUPON_REVENUE: frozenset({"code", "revenue", "orders", "day"}),
 }  # fmt: skip
 
 # An order's line (OrderItem, OpportunityLineItem rules read it, with its order).

@@ -125,6 +125,25 @@ def _picklist_problems(target_object: str, rule: Rule, field: dict) -> list[Prob
     ]
 
 
+def campaign_field_problems(field_name: str, described: dict) -> list[Problem]:
+    """Problems of the Campaign field that coupon revenue writes: it must exist, be
+    updateable and take an amount. Campaigns are only updated, so nothing else is needed."""
+    where = f"Campaign.{field_name}"
+    field = {f["name"]: f for f in described.get("fields", [])}.get(field_name)
+    if field is None:
+        why = (
+            f"{where} does not exist in this org: add it in Salesforce, or choose another "
+            "Campaign field for coupon revenue."
+        )
+    elif not field.get("updateable"):
+        why = f"{where} is read-only in Salesforce; coupon revenue cannot be written to it."
+    elif field.get("type") not in FITS["money"]:
+        why = f"{where} is a {field.get('type')} field; a revenue amount does not fit it."
+    else:
+        return []
+    return [Problem("Campaign", field_name, why)]
+
+
 def _required(field: dict) -> bool:
     return (
         not field.get("nillable", True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from integrations.salesforce import auth
 from mappings.defaults import apply_default_template
-from mappings.models import FieldMapping, ObjectSetting, SyncCondition
+from mappings.models import FieldMapping, ObjectSetting, SourceObject, SyncCondition
 from sandbox.faults import set_faults
 from sandbox.models import Emulator
 from sandbox.salesforce.services import provision_org
@@ -53,7 +53,7 @@ def admin(client_for, alice, store_a):
 
 def test_the_mappings_page_starts_a_new_store_from_the_template(client_for, alice, store_a):
     page = client_for(alice).get(url("store_mappings", store_a)).content.decode()
-    assert ObjectSetting.objects.filter(store=store_a).count() == 6
+    assert ObjectSetting.objects.filter(store=store_a).count() == len(SourceObject)
     assert "Customers" in page and "Account, Contact" in page
 
 
