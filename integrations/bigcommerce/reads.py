@@ -8,7 +8,8 @@ orders); customers with their addresses; products with variants and custom field
 are read in one batched call per page, and only when a mapping uses them.
 
 Records are also read by id, and, for matching records of Salesforce to them, by email
-(customers) and by SKU (products, variants).
+(customers) and by SKU (products, variants). A day's orders are read by creation date, and
+their coupons one order at a time (coupon revenue).
 
 `sample` reads one page of an object's latest records the same way, for checking mappings
 against what a store's records hold.
@@ -135,6 +136,24 @@ def _id_ranges(ids: list[int]) -> list[tuple[int, int]]:
         else:
             ranges.append((value, value))
     return ranges
+
+
+def orders_created_between(bc, start: datetime, end: datetime) -> Iterator[list[dict]]:
+    """Orders created from `start` to `end`, oldest first, in pages of 250, without their lines:
+    their totals and `coupon_discount` are the order's own fields."""
+    params = {
+        "min_date_created": dates.v2(start),
+        "max_date_created": dates.v2(end),
+        "sort": "date_created:asc",
+    }
+    return bc.iter_v2_pages("v2/orders", params)
+
+
+def order_coupons(bc, order_id) -> list[dict]:
+    """The coupons applied to one order. A v2 order only links to them (`coupons.resource`):
+    no include and no filter of the order list embeds them, so one call per order is the only
+    way; callers ask only for orders whose `coupon_discount` is above zero."""
+    return list(bc.iter_v2(f"v2/orders/{int(order_id)}/coupons"))
 
 
 def line_items(order: dict) -> list[dict]:

@@ -30,6 +30,11 @@ class Pipe:
     def source_id(self, record: dict) -> str:
         raise NotImplementedError
 
+    def answered(self, ids, found: list[dict]) -> set[str]:
+        """Which of the ids asked of `fetch` its records answer; the others are gone. An id
+        names one record unless a pipe says otherwise (coupon revenue's days)."""
+        return {self.source_id(record) for record in found}
+
     def modified_at(self, record: dict) -> datetime | None:
         raise NotImplementedError
 

@@ -184,7 +184,7 @@ def _chosen_records(run, pipe: Pipe):
         chunk = ids[start : start + PAGE]
         with recording() as calls:
             found = pipe.fetch(chunk)
-        missing = set(chunk) - {pipe.source_id(r) for r in found}
+        missing = set(chunk) - pipe.answered(chunk, found)
         gone = [_gone(run, source_id) for source_id in sorted(missing)]
         run_log.save(run.store, run, gone, calls, shared=calls)  # counts the calls that read it
         yield found

@@ -18,6 +18,15 @@ from sync.run_log import RecordOutcome, outcome_of
 Step = tuple[str, Callable[[Prepared, dict], dict] | None]
 
 
+def check_setting(ctx, setting) -> None:
+    """Mappings that do not fit the org stop the run before any record is written; the org's
+    describes are read afresh first where the cached ones show problems."""
+    found = problems_with_fresh_describes([setting], ctx.sf)[setting.source]
+    if found:
+        listed = "; ".join(problem.message for problem in found)
+        raise MappingProblems(f"The mappings do not fit the org: {listed}")
+
+
 class Importer(Pipe):
     """A pipe from a BigCommerce object to the Salesforce objects its mappings fill."""
 
@@ -45,12 +54,7 @@ class Importer(Pipe):
 
     # --- filter, transform, match, load -----------------------------------------------------------
     def check_target(self) -> None:
-        """Mappings that do not fit the org stop the run before any record is written; the
-        org's describes are read afresh first where the cached ones show problems."""
-        found = problems_with_fresh_describes([self.setting], self.ctx.sf)[self.source]
-        if found:
-            listed = "; ".join(problem.message for problem in found)
-            raise MappingProblems(f"The mappings do not fit the org: {listed}")
+        check_setting(self.ctx, self.setting)
 
     def run(self, records: list[dict]) -> list[RecordOutcome]:
         records = [with_derived_fields(self.source, self.derive(r)) for r in records]
