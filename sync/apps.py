@@ -9,9 +9,9 @@ class SyncConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from mappings.models import ObjectSetting
-        from sync.schedules import ensure_export_schedule
+        from sync.schedules import ensure_schedules
 
-        def schedule_exports(sender, instance, **kwargs):
-            ensure_export_schedule(instance)
+        def schedule_objects(sender, instance, **kwargs):
+            ensure_schedules(instance)
 
-        post_save.connect(schedule_exports, sender=ObjectSetting, weak=False)
+        post_save.connect(schedule_objects, sender=ObjectSetting, weak=False)

@@ -3,6 +3,8 @@ kept in step.
 
 The schedule row is what people edit; the PeriodicTask is what beat reads. Both change in one
 transaction here, through model saves and deletes so that beat's change tracking notices.
+Some objects get a schedule of their own when their setting is saved (`ensure_schedules`): an
+object that exports, an incremental export every few minutes; coupon revenue, a daily import.
 """
 
 import json
@@ -11,6 +13,7 @@ import logging
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from mappings.models import SourceObject
 from sync.models import ImportSchedule, RunDirection, SyncRun
 from sync.runs import EXPORTABLE, RunRefused, start_run
 
@@ -54,8 +57,10 @@ def run_scheduled_import(schedule_id: int) -> SyncRun | None:
     if schedule is None:
         _forget_orphan_task(schedule_id)
         return None
-    if not schedule.enabled or not schedule.store.is_active:
-        logger.info("Scheduled import %s skipped: disabled or store paused.", schedule_id)
+    if not schedule.enabled or not schedule.store.is_active or _object_off(schedule):
+        logger.info(
+            "Scheduled import %s skipped: disabled, store paused or object off.", schedule_id
+        )
         return None
     with transaction.atomic():
         try:
@@ -73,7 +78,19 @@ def run_scheduled_import(schedule_id: int) -> SyncRun | None:
     return run
 
 
+def _object_off(schedule: ImportSchedule) -> bool:
+    """The object's setting is turned off (a store without one has the template's, on)."""
+    return schedule.store.object_settings.filter(source=schedule.source, enabled=False).exists()
+
+
 EXPORT_POLL_MINUTES = 5
+DAY_MINUTES = 24 * 60
+
+
+def ensure_schedules(setting) -> None:
+    """The schedules a saved object setting calls for, on `post_save` (sync/apps.py)."""
+    ensure_export_schedule(setting)
+    ensure_revenue_schedule(setting)
 
 
 def ensure_export_schedule(setting) -> None:
@@ -81,17 +98,31 @@ def ensure_export_schedule(setting) -> None:
     store has one (or had one, disabled on purpose)."""
     if not (setting.enabled and setting.exports) or setting.source not in EXPORTABLE:
         return
+    _ensure_schedule(
+        setting, RunDirection.EXPORT, ImportSchedule.Kind.INCREMENTAL, EXPORT_POLL_MINUTES
+    )
+
+
+def ensure_revenue_schedule(setting) -> None:
+    """Coupon revenue, once enabled, gets a full import every day (yesterday's sums), unless
+    the store has an import of it (or had one, disabled on purpose)."""
+    if not setting.enabled or setting.source != SourceObject.COUPON_REVENUE:
+        return
+    _ensure_schedule(setting, RunDirection.IMPORT, ImportSchedule.Kind.FULL, DAY_MINUTES)
+
+
+def _ensure_schedule(setting, direction: str, kind: str, every_minutes: int) -> None:
     if ImportSchedule.objects.filter(
-        store=setting.store, source=setting.source, direction=RunDirection.EXPORT
+        store=setting.store, source=setting.source, direction=direction
     ).exists():
         return
     save_schedule(
         ImportSchedule(
             store=setting.store,
             source=setting.source,
-            direction=RunDirection.EXPORT,
-            kind=ImportSchedule.Kind.INCREMENTAL,
-            every_minutes=EXPORT_POLL_MINUTES,
+            direction=direction,
+            kind=kind,
+            every_minutes=every_minutes,
         )
     )
 
