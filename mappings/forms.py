@@ -8,15 +8,18 @@ from dataclasses import dataclass
 
 from django import forms
 
+from integrations.salesforce.ids import case_safe_id
 from mappings.convert import CONVERTERS, ConversionError
 from mappings.export_targets import EXPORT_TARGETS
 from mappings.models import (
+    CouponCampaign,
     FieldMapping,
     MatchingRule,
     ObjectSetting,
     RecordTypeMapping,
     SourceObject,
     SyncCondition,
+    coupon_key,
 )
 from mappings.transform import TEMPLATE_FIELD
 
@@ -396,3 +399,65 @@ class PreviewForm(forms.Form):
         if not isinstance(record, dict):
             raise forms.ValidationError("Paste one record: a JSON object, {…}.")
         return record
+
+
+# --- coupon revenue -----------------------------------------------------------------------------
+CAMPAIGN_KEY_PREFIX = "701"  # the first three characters of every Campaign's Id
+
+
+class CouponRevenueSettingForm(forms.ModelForm):
+    """Coupon revenue's own settings: on or off, and the Campaign field its sums go to."""
+
+    class Meta:
+        model = ObjectSetting
+        fields = ["enabled", "campaign_field"]
+        labels = {"enabled": "Write yesterday's coupon revenue to Campaigns every day"}
+
+    def clean_campaign_field(self):
+        return check_api_name(self.cleaned_data["campaign_field"].strip())
+
+
+class CouponCampaignForm(forms.ModelForm):
+    """A row of the coupon table: a code, in capitals, and the 18-character Id of its Campaign."""
+
+    class Meta:
+        model = CouponCampaign
+        fields = ["code", "campaign_id", "note"]
+        help_texts = {
+            "code": "As customers type it at checkout; case does not matter.",
+            "campaign_id": "The Campaign's Salesforce Id (15 or 18 characters, starting with "
+            "701), as in the address of its page in Salesforce.",
+        }
+
+    def __init__(self, *args, setting: ObjectSetting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.setting = setting
+
+    def _others(self):
+        rows = CouponCampaign.objects.filter(setting=self.instance.setting)
+        return rows.exclude(pk=self.instance.pk)
+
+    def clean_code(self):
+        code = coupon_key(self.cleaned_data["code"])
+        if self._others().filter(code__iexact=code).exists():
+            raise forms.ValidationError(f"The code {code} already has a Campaign.")
+        return code
+
+    def clean_campaign_id(self):
+        typed = self.cleaned_data["campaign_id"].strip()
+        campaign_id = case_safe_id(typed)
+        if campaign_id is None:
+            raise forms.ValidationError(
+                f"{typed!r} is not a Salesforce Id: 15 or 18 letters and digits."
+            )
+        if not campaign_id.startswith(CAMPAIGN_KEY_PREFIX):
+            raise forms.ValidationError(
+                f"{typed} is not a Campaign's Id: a Campaign's Id starts with 701."
+            )
+        taken = self._others().filter(campaign_id=campaign_id).first()
+        if taken is not None:
+            raise forms.ValidationError(
+                f"This Campaign already takes the revenue of {taken.code}: a Campaign takes "
+                "the revenue of one code."
+            )
+        return campaign_id

@@ -14,7 +14,7 @@ from mappings import services
 from mappings.defaults import apply_default_template
 from mappings.export_targets import target_of
 from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm
-from mappings.models import ObjectSetting
+from mappings.models import ObjectSetting, SourceObject
 from stores import access
 from stores.models import Role
 
@@ -41,6 +41,9 @@ def object_detail(request, store_id, source):
     needs = Role.ADMIN if request.method == "POST" else Role.VIEWER
     store = access.get_store(request.user, store_id, needs=needs)
     setting = _setting(store, source)
+    if setting.source == SourceObject.COUPON_REVENUE:
+        # It has no field mappings: its page is its coupon table (sync's, as it reads the log).
+        return redirect("coupon_list", store.pk)
     form = None
     if store.user_role == Role.ADMIN:
         form = ObjectSettingForm(request.POST or None, instance=setting)

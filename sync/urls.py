@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sync import views
+from sync import coupon_views, views
 
 urlpatterns = [
     path("records/", views.record_list, name="record_list"),
@@ -37,5 +37,18 @@ urlpatterns = [
         "stores/<int:store_id>/schedules/<int:schedule_id>/delete/",
         views.schedule_delete,
         name="schedule_delete",
+    ),
+    # Coupon revenue's page in the store's mappings (the mappings object page sends it here).
+    path("stores/<int:store_id>/coupons/", coupon_views.coupon_list, name="coupon_list"),
+    path("stores/<int:store_id>/coupons/new/", coupon_views.coupon_create, name="coupon_create"),
+    path(
+        "stores/<int:store_id>/coupons/<int:coupon_id>/",
+        coupon_views.coupon_edit,
+        name="coupon_edit",
+    ),
+    path(
+        "stores/<int:store_id>/coupons/<int:coupon_id>/delete/",
+        coupon_views.coupon_delete,
+        name="coupon_delete",
     ),
 ]

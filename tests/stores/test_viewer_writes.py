@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mappings.defaults import apply_default_template
-from mappings.models import FieldMapping, ObjectSetting
+from mappings.models import CouponCampaign, FieldMapping, ObjectSetting
 from stores.models import Membership
 from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
 from sync.schedules import save_schedule
@@ -49,6 +49,10 @@ STATE_CHANGING = {
     "store_mappings_rule_new": POST,
     "store_mappings_rule_edit": POST,
     "store_mappings_rule_delete": POST,
+    "coupon_list": POST,  # saves coupon revenue's settings
+    "coupon_create": POST,
+    "coupon_edit": POST,
+    "coupon_delete": POST,
     # runs, records, schedules, logs
     "run_start": POST,
     "run_start_everything": POST,
@@ -138,6 +142,9 @@ ANY_INPUT = {
     "store": "",
     "events_per_minute": "10",
     "duration_seconds": "60",
+    "code": "VIEWER1",
+    "campaign_id": "701000000000002AAA",
+    "campaign_field": "ExpectedRevenue",
 }
 # What would start an export for an operator: the world's orders export both ways.
 EXPORT_INPUT = {
@@ -198,6 +205,11 @@ def world(store_a, alice, org_a):
     )
     schedule = save_schedule(ImportSchedule(store=store_a, source="order", every_minutes=60))
     rule = FieldMapping.objects.filter(setting__store=store_a, setting__source="order").first()
+    coupon = CouponCampaign.objects.create(
+        setting=ObjectSetting.objects.get(store=store_a, source="coupon_revenue"),
+        code="SUMMER10",
+        campaign_id="701000000000001AAA",
+    )
     return {
         "store_id": store_a.pk,
         "org_id": org_a.pk,
@@ -207,6 +219,7 @@ def world(store_a, alice, org_a):
         "entry_id": entry.pk,
         "event_id": event.pk,
         "rule_id": rule.pk,
+        "coupon_id": coupon.pk,
         "source": "order",
         "kind": "fields",
         "emulator": "bigcommerce",
