@@ -2,7 +2,8 @@
 
 `make run` calls `ensure_demo_environment` on every start: the first run provisions the
 emulators, fills the demo store and creates the console's store and org; later runs only update
-URLs (the port may have changed) and keep everything else.
+URLs (the port may have changed) and keep everything else. It then calls `ensure_coupon_demo`,
+which gives the last days orders with coupons, so that coupon revenue has something to show.
 """
 
 import secrets
@@ -12,8 +13,11 @@ from functools import partial
 from django.db import transaction
 
 from mappings.defaults import apply_default_template
+from mappings.models import CouponCampaign, ObjectSetting, SourceObject
 from sandbox.bigcommerce import demo as bc_demo
 from sandbox.bigcommerce import services as bc_services
+from sandbox.bigcommerce.demo_coupons import SUMMER, WELCOME, ensure_recent_coupon_orders
+from sandbox.salesforce import records as sf_records
 from sandbox.salesforce import services as sf_services
 from stores.models import AuthFlow, Membership, Role, SalesforceOrg, Store
 
@@ -72,6 +76,48 @@ def _ensure_demo_store(owner, base_url: str, org: SalesforceOrg) -> tuple[Store,
     Membership.objects.get_or_create(user=owner, store=store, defaults={"role": Role.ADMIN})
     apply_default_template(store)
     return store, created
+
+
+# The demo org's Campaigns, by the code whose revenue each would take.
+DEMO_CAMPAIGNS = {SUMMER["code"]: "Summer sale", WELCOME["code"]: "Welcome offer"}
+
+
+@dataclass
+class CouponDemo:
+    orders: int  # recent orders with coupons made by this call
+    campaigns: dict[str, str]  # code -> the Id of its Campaign in the demo org
+    mapped: list[str]  # the codes of the store's coupon table
+
+
+def ensure_coupon_demo(environment: DemoEnvironment) -> CouponDemo:
+    """Coupon revenue in the demo: recent orders with the demo codes, a Campaign for each code
+    in the demo org, and, the first time, the store's coupon table mapping SUMMER10 to its
+    Campaign (WELCOME5 is left for the console's list of unknown codes) and coupon revenue
+    turned on, which schedules it daily. What an admin changed since is kept."""
+    sandbox_store = bc_services.provision_store(
+        DEMO_STORE_HASH, environment.store.access_token, name=DEMO_STORE_NAME
+    )
+    orders = ensure_recent_coupon_orders(sandbox_store)
+    campaigns = _ensure_demo_campaigns(sf_services.provision_org(name=DEMO_ORG_NAME).org)
+    setting = ObjectSetting.objects.get(store=environment.store, source=SourceObject.COUPON_REVENUE)
+    if not setting.coupon_campaigns.exists():
+        CouponCampaign.objects.create(
+            setting=setting, code=SUMMER["code"], campaign_id=campaigns[SUMMER["code"]]
+        )
+        setting.enabled = True
+        setting.save()
+    mapped = list(setting.coupon_campaigns.values_list("code", flat=True))
+    return CouponDemo(orders=orders, campaigns=campaigns, mapped=mapped)
+
+
+def _ensure_demo_campaigns(org) -> dict[str, str]:
+    existing = {c["Name"]: c["Id"] for c in sf_records.all_records(org, "Campaign")}
+    missing = [name for name in DEMO_CAMPAIGNS.values() if name not in existing]
+    if missing:
+        rows = [{"Name": name, "IsActive": True, "Status": "In Progress"} for name in missing]
+        created = sf_services.create_records(org, "Campaign", rows)
+        existing.update(zip(missing, created, strict=True))
+    return {code: existing[name] for code, name in DEMO_CAMPAIGNS.items()}
 
 
 def start_activity(store: Store, events_per_minute: int, duration_seconds: int) -> None:

@@ -13,7 +13,8 @@ from mappings.models import CouponCampaign, ObjectSetting
 from sandbox.bigcommerce.models import Order as SandboxOrder
 from sandbox.bigcommerce.order_writes import add_coupons
 from sandbox.salesforce.services import create_records
-from sync.models import Outcome, SyncLogEntry
+from sandbox.services import ensure_coupon_demo
+from sync.models import ImportSchedule, Outcome, SyncLogEntry
 from sync.pipeline.context import Context
 from sync.pipeline.importers.revenue import CouponRevenueImporter
 from tests.sync.conftest import bigcommerce, import_now, salesforce, sandbox_org
@@ -203,3 +204,21 @@ def test_a_campaign_id_salesforce_refuses_fails_that_code_only(week):
     assert (run.status, run.updated, run.failed) == ("partial", 1, 1)
     assert revenue_of(other) == summer_total(week)
     assert row(run, "WELCOME5").outcome == Outcome.FAILED
+
+
+def test_the_demo_shows_coupon_revenue_at_work_and_keeps_what_an_admin_changed(demo):
+    coupons = ensure_coupon_demo(demo)
+    assert coupons.orders == 12  # four on each of the last three days
+    assert coupons.mapped == ["SUMMER10"] and set(coupons.campaigns) == {"SUMMER10", "WELCOME5"}
+    assert coupon_setting(demo.store).enabled
+    assert ImportSchedule.objects.get(store=demo.store, source=SOURCE).every_minutes == 1440
+
+    run = import_now(demo.store, SOURCE)
+    assert (run.status, run.updated, run.skipped, run.failed) == ("succeeded", 1, 1, 0)
+    assert revenue_of(coupons.campaigns["SUMMER10"]) > 0
+    assert row(run, "WELCOME5").outcome == Outcome.SKIPPED
+
+    ObjectSetting.objects.filter(pk=coupon_setting(demo.store).pk).update(enabled=False)
+    again = ensure_coupon_demo(demo)
+    assert (again.orders, again.campaigns, again.mapped) == (0, coupons.campaigns, ["SUMMER10"])
+    assert not coupon_setting(demo.store).enabled

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from sandbox.services import ensure_demo_environment
+from sandbox.services import ensure_coupon_demo, ensure_demo_environment
 
 DEV_ADMIN = "admin"
 
@@ -44,6 +44,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Sandbox: {demo.store.name!r} (BigCommerce emulator) syncs with "
             f"{demo.org.name!r} (Salesforce emulator)."
+        )
+        coupons = ensure_coupon_demo(demo)
+        if coupons.orders:
+            self.stdout.write(f"  Sandbox: {coupons.orders} recent orders with coupon codes.")
+        unmapped = sorted(set(coupons.campaigns) - {code.upper() for code in coupons.mapped})
+        self.stdout.write(
+            f"  Sandbox: coupon revenue maps {', '.join(coupons.mapped) or 'no code'} to "
+            f"Campaigns; {', '.join(unmapped) or 'no demo code'} left to map."
         )
 
     def _admin_password(self) -> str:
