@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from mappings.defaults import apply_default_template, ensure_default_mappings
 from mappings.models import CouponCampaign, ObjectSetting, SourceObject
-from mappings.services import problems_for
+from mappings.services import problems_for, store_problems
 from mappings.validation import campaign_field_problems
 from sandbox.salesforce.custom_schema import load_schema
 from sandbox.salesforce.describe import describe_object
@@ -96,3 +96,21 @@ def test_a_code_is_mapped_once_whatever_its_case_and_a_campaign_takes_one_code(s
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         CouponCampaign.objects.create(setting=setting, code="WELCOME5", campaign_id=CAMPAIGN)
+
+
+def test_validating_a_store_checks_coupon_revenue_once_it_is_on(store_b, campaign):
+    class Org:
+        def describe(self, name):
+            return campaign
+
+        def forget_schema(self):
+            pass
+
+    apply_default_template(store_b)
+    ObjectSetting.objects.exclude(source=SourceObject.COUPON_REVENUE).update(enabled=False)
+    assert store_problems(store_b, Org()) == {}
+    ObjectSetting.objects.filter(source=SourceObject.COUPON_REVENUE).update(
+        enabled=True, campaign_field="Missing__c"
+    )
+    found = store_problems(store_b, Org())
+    assert [p.field for p in found[SourceObject.COUPON_REVENUE]] == ["Missing__c"]

@@ -146,6 +146,9 @@ def test_a_second_run_writes_nothing(week):
     assert (again.updated, again.unchanged, again.skipped) == (0, 1, 1)
     assert again.salesforce_calls == 0
     assert revenue_of(week["summer"]) == summer_total(week)
+    # The identity map names the code alone: importing it again recomputes yesterday's.
+    by_code = import_now(week["store"], SOURCE, kind="records", source_ids=["summer10"])
+    assert (by_code.unchanged, by_code.skipped, by_code.seen) == (1, 0, 1)
 
 
 def test_resyncing_a_row_recomputes_its_day(week):
