@@ -4,7 +4,7 @@ day, and the codes it found no Campaign for (its skipped rows, named `<day>:<cod
 from dataclasses import dataclass
 
 from mappings.models import SourceObject, coupon_key
-from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
+from sync.models import ImportSchedule, Outcome, RunDirection, SyncLogEntry, SyncRun
 from sync.run_state import BATCH_KINDS, COMPLETED
 
 SOURCE = SourceObject.COUPON_REVENUE
@@ -40,4 +40,5 @@ def unknown_codes(run: SyncRun | None, mapped: set[str]) -> list[UnknownCode]:
 
 
 def daily_schedule(store) -> ImportSchedule | None:
-    return store.schedules.filter(source=SOURCE, direction="import").order_by("pk").first()
+    schedules = store.schedules.filter(source=SOURCE, direction=RunDirection.IMPORT)
+    return schedules.order_by("pk").first()

@@ -11,6 +11,7 @@ from mappings.validation import campaign_field_problems
 from sandbox.salesforce.custom_schema import load_schema
 from sandbox.salesforce.describe import describe_object
 from sandbox.salesforce.services import provision_org
+from webhooks.scopes import scopes_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def test_coupon_revenue_starts_off_with_no_mappings(store_b):
     assert setting.field_mappings.count() == 0
     assert setting.target_objects() == ["Campaign"]
     assert setting.campaign_field == "BigCommerce_Coupon_Revenue__c"
+    assert scopes_for([SourceObject.COUPON_REVENUE]) == []  # no webhook feeds it
 
 
 def test_a_store_made_before_coupon_revenue_gets_it_and_keeps_its_other_settings(store_b):
