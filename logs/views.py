@@ -14,7 +14,7 @@ from stores import access
 from stores.models import Role
 from sync.models import SyncLogEntry
 from sync.presentation import start_and_show
-from sync.resync import resync_entry, resync_record
+from sync.resync import resync_entry, sync_again
 
 
 def log_list(request):
@@ -59,11 +59,9 @@ def log_resync(request, entry_id):
 
 @require_POST
 def log_resync_record(request, entry_id):
-    """Import the row's record again, whatever its outcome was."""
+    """Import (or export) the row's record again, whatever its outcome was."""
     return _start_for_entry(
-        request,
-        entry_id,
-        lambda store, entry: resync_record(store, entry.source, entry.source_id, user=request.user),
+        request, entry_id, lambda store, entry: sync_again(entry, user=request.user)
     )
 
 

@@ -182,7 +182,7 @@ class Outcome(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
     UNCHANGED = "unchanged", "Unchanged"
-    SKIPPED = "skipped", "Skipped by condition"
+    SKIPPED = "skipped", "Skipped"
     FAILED = "failed", "Failed"
     DELETED = "deleted", "Deleted"
 

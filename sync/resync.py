@@ -41,6 +41,13 @@ def resync_record(store, source: str, source_id, user=None, *, trigger="manual")
     )
 
 
+def sync_again(entry: SyncLogEntry, user=None) -> SyncRun:
+    """The row's record again, whatever its outcome was, in the row's direction."""
+    if entry.direction == RunDirection.EXPORT:
+        return export_record(entry.store, entry.source, entry.source_id, user)
+    return resync_record(entry.store, entry.source, entry.source_id, user)
+
+
 def export_record(store, source: str, salesforce_id, user=None, *, trigger="manual") -> SyncRun:
     """Export one record now, by its Salesforce Id."""
     return export_records(store, source, [salesforce_id], user, trigger=trigger)

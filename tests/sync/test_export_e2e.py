@@ -489,3 +489,22 @@ def test_export_selected_starts_one_run_per_object(demo, owner, client):
     assert response.status_code == 302 and response["Location"].endswith("/records/?store=1")
     run = SyncRun.objects.get(store=demo.store, direction="export")
     assert (run.kind, sorted(run.source_ids)) == ("records", sorted(c.target_id for c in chosen))
+
+
+def test_an_export_row_is_shown_and_synced_again_in_its_direction(demo, owner, client):
+    import_now(demo.store, "customer")
+    exporting(demo.store, "customer")
+    link = linked(demo.store, "customer", "Contact")
+    since = a_moment_ago()
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "FirstName": "Row"}])
+    run = export_now(demo.store, "customer", watermark_from=since)
+    entry = SyncLogEntry.objects.get(run=run)
+    client.force_login(owner)
+
+    page = client.get(reverse("log_detail", args=[entry.pk])).content.decode()
+    assert f"<dt>Salesforce record</dt><dd><code>{link.target_id}</code>" in page
+    assert f"customer <code>{link.source_id}</code>" in page
+    client.post(reverse("log_resync_record", args=[entry.pk]))
+
+    again = SyncRun.objects.exclude(pk=run.pk).get(store=demo.store, direction="export")
+    assert (again.kind, again.source_ids) == ("records", [link.target_id])
