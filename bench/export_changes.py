@@ -9,9 +9,10 @@ connector, changes FirstName and Phone of N linked Contacts and UnitPrice of N l
 price book entries, and both emulators answer every call after the given latency. One
 incremental customer export, then one incremental product export, each in a process of its own
 (the emulators stay in this one, so their CPU time is not counted). Prints for each: the
-records exported, the wall time, records per second, the exporting process's CPU seconds, the
-BigCommerce and Salesforce calls and calls per 1,000 changed records, each against its floor,
-and the exporting process's peak memory (RSS); `--calls` lists the calls by endpoint.
+records exported, the wall time, records per second, the time spent in API calls (latency and
+the emulators' work), the exporting process's CPU seconds, the BigCommerce and Salesforce
+calls and calls per 1,000 changed records, each against its floor, and the exporting
+process's peak memory (RSS); `--calls` lists the calls by endpoint.
 
 The floor is the fewest calls that can read and write these records at the APIs' batch sizes.
 BigCommerce: the linked records read once per 250 (their current values, for echoes and
@@ -188,6 +189,7 @@ def export_in_this_process(store_id: int, source: str, since: str) -> None:
                 },
                 "recorded": endpoints(calls),
                 "seconds": seconds,
+                "api_seconds": sum(call.duration_ms for call in calls) / 1000,
                 "cpu_seconds": cpu,
                 "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
@@ -213,6 +215,7 @@ def report(args, source: str, changes: int, result: dict) -> None:
     print(f"  records              {records:,}")
     print(f"  wall time            {seconds:.1f} s")
     print(f"  records per second   {records / seconds:.1f}")
+    print(f"  in API calls         {result['api_seconds']:.1f} s (latency and the emulators' work)")
     print(f"  CPU time             {result['cpu_seconds']:.1f} s (exporting process)")
     floor = call_floor(source, changes)
     for side, name in (("bigcommerce", "BigCommerce"), ("salesforce", "Salesforce")):
