@@ -9,9 +9,12 @@ connector, changes FirstName and Phone of N linked Contacts and UnitPrice of N l
 price book entries, and both emulators answer every call after the given latency. One
 incremental customer export, then one incremental product export, each in a process of its own
 (the emulators stay in this one, so their CPU time is not counted). Prints for each: the
-records exported, the wall time, records per second, the exporting process's CPU seconds, the
-BigCommerce and Salesforce calls and calls per 1,000 changed records, each against its floor,
-and the exporting process's peak memory (RSS); `--calls` lists the calls by endpoint.
+records exported, the wall time, records per second, the time spent in API calls (latency and
+the emulators' work) and waiting for BigCommerce's request quota (the emulated store's default
+of 150 requests per 30 s; each export starts in a fresh window), the exporting process's CPU
+seconds, the BigCommerce and Salesforce calls and calls per 1,000 changed records, each
+against its floor, and the exporting process's peak memory (RSS); `--calls` lists the calls by
+endpoint.
 
 The floor is the fewest calls that can read and write these records at the APIs' batch sizes.
 BigCommerce: the linked records read once per 250 (their current values, for echoes and
@@ -65,10 +68,27 @@ def main() -> None:
     store = prepare(base_url, changes)
     since = change_in_salesforce(store, changes)
     set_latency(args.latency_ms)
+    quota = quota_of(store)
     print(f"--- {changes:,} Contacts and {changes:,} prices changed ---")
     print(f"latency              {args.latency_ms} ms per call, both emulators")
     for source in SOURCES:
-        report(args, source, changes, export_in_child(store.pk, source, since))
+        fresh_quota_window(store)
+        report(args, source, changes, export_in_child(store.pk, source, since), quota)
+
+
+def fresh_quota_window(store) -> None:
+    """Each export starts in a window of its own, as after 30 s without requests."""
+    from sandbox.bigcommerce.models import RateLimitWindow
+
+    RateLimitWindow.objects.filter(store__store_hash=store.store_hash).delete()
+
+
+def quota_of(store) -> str:
+    """The emulated store's request quota, as BigCommerce's plans set it."""
+    from sandbox.bigcommerce.models import SandboxStore
+
+    sandbox = SandboxStore.objects.get(store_hash=store.store_hash)
+    return f"{sandbox.rate_limit_quota} requests per {sandbox.rate_limit_window_ms / 1000:g} s"
 
 
 def prepare(base_url: str, changes: int):
@@ -154,10 +174,18 @@ def export_in_this_process(store_id: int, source: str, since: str) -> None:
     import django
 
     django.setup()
+    from integrations.bigcommerce.client import BigCommerceClient
     from integrations.recording import recording
     from sync.models import SyncLogEntry, SyncRun
     from sync.pipeline.runner import execute
 
+    quota_waits = []
+    wait_for_quota = BigCommerceClient._wait_for_quota
+
+    def timed_wait(client):
+        quota_waits.append(harness.timed(lambda: wait_for_quota(client)) / 1000)
+
+    BigCommerceClient._wait_for_quota = timed_wait  # how long the store's quota held us back
     run = SyncRun.objects.create(
         store_id=store_id,
         source=source,
@@ -188,6 +216,8 @@ def export_in_this_process(store_id: int, source: str, since: str) -> None:
                 },
                 "recorded": endpoints(calls),
                 "seconds": seconds,
+                "api_seconds": sum(call.duration_ms for call in calls) / 1000,
+                "quota_seconds": sum(quota_waits),
                 "cpu_seconds": cpu,
                 "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
@@ -202,7 +232,7 @@ def call_floor(source: str, changes: int) -> dict[str, int]:
     return {"bigcommerce": bigcommerce, "salesforce": sobjects * math.ceil(changes / QUERY_PAGE)}
 
 
-def report(args, source: str, changes: int, result: dict) -> None:
+def report(args, source: str, changes: int, result: dict, quota: str) -> None:
     records, seconds = result["seen"], result["seconds"]
     trouble = result["failed"] or result["error"] or result["status"] != "succeeded"
     outcome = f"{result['status']}, {result['updated']:,} updated"
@@ -213,6 +243,11 @@ def report(args, source: str, changes: int, result: dict) -> None:
     print(f"  records              {records:,}")
     print(f"  wall time            {seconds:.1f} s")
     print(f"  records per second   {records / seconds:.1f}")
+    print(f"  in API calls         {result['api_seconds']:.1f} s (latency and the emulators' work)")
+    print(
+        f"  waiting for quota    {result['quota_seconds']:.1f} s (BigCommerce: {quota}, "
+        "5% of it kept in reserve)"
+    )
     print(f"  CPU time             {result['cpu_seconds']:.1f} s (exporting process)")
     floor = call_floor(source, changes)
     for side, name in (("bigcommerce", "BigCommerce"), ("salesforce", "Salesforce")):
