@@ -10,6 +10,7 @@ from itertools import pairwise
 from django.db import IntegrityError, transaction
 
 from mappings.defaults import ensure_default_mappings
+from mappings.export_targets import target_of
 from mappings.models import SourceObject
 from sync import deletion, enqueue, liveness, run_state
 from sync.models import RunDirection, SyncRun
@@ -47,7 +48,7 @@ def start_run(
 
 def _check_exports(store, source: str) -> None:
     setting = store.object_settings.filter(source=source).first()
-    if source not in EXPORTABLE:
+    if target_of(source) is None:
         raise RunRefused(f"{SourceObject(source).label} are not exported to BigCommerce.")
     if setting is None or not setting.enabled or not setting.exports:
         label = SourceObject(source).label
@@ -78,10 +79,6 @@ EVERYTHING = (
     SourceObject.ORDER,
     SourceObject.REFUND,
 )
-
-
-# What Salesforce changes can flow back to: people, the catalog and orders' status.
-EXPORTABLE = (SourceObject.CUSTOMER, SourceObject.PRODUCT, SourceObject.ORDER)
 
 
 def start_everything(store, kind: str, *, trigger: str = "manual", user=None) -> list[SyncRun]:

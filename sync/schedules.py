@@ -13,9 +13,10 @@ import logging
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from mappings.export_targets import target_of
 from mappings.models import SourceObject
 from sync.models import ImportSchedule, RunDirection, SyncRun
-from sync.runs import EXPORTABLE, RunRefused, start_run
+from sync.runs import RunRefused, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def ensure_schedules(setting) -> None:
 def ensure_export_schedule(setting) -> None:
     """An object that exports gets an incremental export every few minutes, unless the
     store has one (or had one, disabled on purpose)."""
-    if not (setting.enabled and setting.exports) or setting.source not in EXPORTABLE:
+    if not (setting.enabled and setting.exports) or target_of(setting.source) is None:
         return
     _ensure_schedule(
         setting, RunDirection.EXPORT, ImportSchedule.Kind.INCREMENTAL, EXPORT_POLL_MINUTES

@@ -411,6 +411,16 @@ class Exporter(Pipe):
 
 
 STAMPS = ("SystemModstamp", "LastModifiedById")
+
+
+def by_key(records, field: str) -> dict[str, list[dict]]:
+    """BigCommerce records grouped by a natural key, lowercased (what `find` answers)."""
+    found: dict[str, list[dict]] = {}
+    for record in records:
+        found.setdefault(_value(record.get(field)).lower(), []).append(record)
+    return found
+
+
 _NOT_DELETABLE = errors.ValidationFailed(
     "This object is not deleted in BigCommerce by an export.",
     code="NOT_DELETABLE",

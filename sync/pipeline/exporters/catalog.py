@@ -3,7 +3,7 @@
 from integrations.bigcommerce import reads, writes
 from mappings.export_targets import EXPORT_TARGETS, PRICEBOOK_ENTRY, VARIANT_TARGET
 from mappings.models import SourceObject
-from sync.pipeline.exporters.base import PAGE, Exporter, Unit, take_results
+from sync.pipeline.exporters.base import PAGE, Exporter, Unit, by_key, take_results
 from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
 from sync.pipeline.matching import quote
 
@@ -82,10 +82,7 @@ class ProductExporter(Product2Changes):
         return {str(p["id"]): p for p in reads.products_by_id(self.ctx.bc, ids)}
 
     def find(self, keys):
-        found: dict[str, list[dict]] = {}
-        for product in reads.products_by_sku(self.ctx.bc, keys):
-            found.setdefault(str(product.get("sku") or "").lower(), []).append(product)
-        return found
+        return by_key(reads.products_by_sku(self.ctx.bc, keys), "sku")
 
     def payload(self, unit):
         if unit.bc_id:
@@ -121,10 +118,7 @@ class VariantExporter(Product2Changes):
         return VARIANT_TARGET.writable(path)
 
     def find(self, keys):
-        found: dict[str, list[dict]] = {}
-        for variant in reads.variants_by_sku(self.ctx.bc, keys):
-            found.setdefault(str(variant.get("sku") or "").lower(), []).append(variant)
-        return found
+        return by_key(reads.variants_by_sku(self.ctx.bc, keys), "sku")
 
     def update(self, units):
         items = [self.payload(u) for u in units]

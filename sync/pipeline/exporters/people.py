@@ -4,7 +4,7 @@ from integrations.bigcommerce import fields, reads, writes
 from mappings import export
 from mappings.export_targets import ADDRESS, EXPORT_TARGETS
 from mappings.models import SourceObject
-from sync.pipeline.exporters.base import Exporter, Unit, take_results
+from sync.pipeline.exporters.base import Exporter, Unit, by_key, take_results
 from sync.pipeline.prepare import mapping_error
 
 TARGET = EXPORT_TARGETS[SourceObject.CUSTOMER]
@@ -27,10 +27,7 @@ class CustomerExporter(Exporter):
         return {str(c["id"]): c for c in reads.customers_by_id(self.ctx.bc, ids)}
 
     def find(self, keys):
-        found: dict[str, list[dict]] = {}
-        for customer in reads.customers_by_email(self.ctx.bc, keys):
-            found.setdefault(str(customer.get("email") or "").lower(), []).append(customer)
-        return found
+        return by_key(reads.customers_by_email(self.ctx.bc, keys), "email")
 
     def body(self, unit: Unit) -> dict:
         """The customer's own fields; its address goes with a new customer, and through the
