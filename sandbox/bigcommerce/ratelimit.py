@@ -33,9 +33,12 @@ class Quota:
 
 def consume(store: SandboxStore, now: datetime | None = None) -> Quota:
     """Count one request against the store's window; `exceeded` once the quota is spent."""
-    now = now or timezone.now()
     window = timedelta(milliseconds=store.rate_limit_window_ms)
     with transaction.atomic():
+        # The clock is read once the window's row is locked: a request that waited for the
+        # lock must not open a window that started before the one it waited behind.
+        RateLimitWindow.objects.select_for_update().filter(store=store).first()
+        now = now or timezone.now()
         _count(store, now, window)
         started_at, used = (
             RateLimitWindow.objects.filter(store=store).values_list("started_at", "used").get()
