@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_celery_beat",
     "axes",
+    "django_filters",
+    "django_tables2",
     "connector.apps.ConnectorConfig",
     "stores",
     "mappings",
