@@ -39,3 +39,35 @@ def run_duration(run) -> str:
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+# Names of the kinds of records the identity map and the log hold, as people read them.
+RECORD_KINDS = {
+    "customer": "Customer",
+    "guest": "Guest customer",
+    "category": "Category",
+    "product": "Product",
+    "variant": "Variant",
+    "order": "Order",
+    "order_item": "Order item",
+    "refund": "Refund",
+    "coupon_revenue": "Coupon revenue",
+}
+
+
+@register.filter
+def record_kind(source_type: str) -> str:
+    """customer -> Customer, order_item -> Order item, product@01s… -> Price book entry."""
+    name = str(source_type)
+    if "@" in name:
+        return "Price book entry"
+    return RECORD_KINDS.get(name, label(name))
+
+
+@register.simple_tag
+def salesforce_url(org, sobject: str, record_id: str) -> str:
+    """Where a record opens in Salesforce (Lightning's record page), or "" with no instance."""
+    instance = getattr(org, "instance_url", "") if org is not None else ""
+    if not (instance and record_id):
+        return ""
+    return f"{instance.rstrip('/')}/lightning/r/{sobject}/{record_id}/view"
