@@ -76,6 +76,16 @@ class RunDirection(models.TextChoices):
     EXPORT = "export", "Export"
 
 
+class RunTrigger(models.TextChoices):
+    MANUAL = "manual", "Button"
+    SCHEDULE = "schedule", "Schedule"
+    WEBHOOK = "webhook", "BigCommerce webhook"
+    SALESFORCE = "salesforce", "Salesforce trigger"
+    API = "api", "API"
+    RESYNC = "resync", "Re-sync"
+    BACKFILL = "backfill", "Backfill after a webhook gap"
+
+
 class SyncRun(models.Model):
     class Kind(models.TextChoices):
         FULL = "full", "Full import"
@@ -95,7 +105,9 @@ class SyncRun(models.Model):
     source = models.CharField(max_length=16, choices=SourceObject.choices)
     direction = models.CharField(max_length=8, choices=RunDirection.choices, default="import")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    trigger = models.CharField(max_length=16, default="manual")  # manual, schedule, api, webhook
+    trigger = models.CharField(max_length=16, choices=RunTrigger.choices, default="manual")
+    # The webhook drain batch that started the run: the Runs page shows a batch as one row.
+    batch = models.CharField(max_length=32, blank=True, default="", db_index=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -162,11 +174,27 @@ class SyncRun(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        """The status as people read it: a run that finished with failures says how many."""
-        if self.status == self.Status.PARTIAL and self.failed:
-            noun = "failure" if self.failed == 1 else "failures"
-            return f"Completed with {self.failed:,} {noun}"
-        return self.get_status_display()
+        return outcome_label(self)
+
+    @property
+    def all_failed(self) -> bool:
+        return all_failed(self)
+
+
+def outcome_label(run) -> str:
+    """The status as people read it: a run that finished with failures says how many."""
+    if run.status == SyncRun.Status.PARTIAL and run.failed:
+        if all_failed(run):
+            return f"All {run.failed:,} failed" if run.failed > 1 else "Its record failed"
+        noun = "failure" if run.failed == 1 else "failures"
+        return f"Completed with {run.failed:,} {noun}"
+    return SyncRun.Status(run.status).label
+
+
+def all_failed(run) -> bool:
+    """A finished run none of whose records went through."""
+    went_through = run.created + run.updated + run.unchanged + run.skipped
+    return run.status == SyncRun.Status.PARTIAL and run.failed > 0 and not went_through
 
 
 def kind_title(kind: str, direction: str) -> str:

@@ -167,17 +167,31 @@ def _queue_next(run: SyncRun) -> None:
         enqueue.run_import(run.next_run_id)
 
 
-def import_records(store, source: str, source_ids, *, trigger: str = "webhook") -> SyncRun:
+def import_records(
+    store, source: str, source_ids, *, trigger: str = "webhook", batch: str = ""
+) -> SyncRun:
     """Import these records now, in this process: a run of kind "records", executed as every
-    run is (`execute_run`), only without the queue."""
-    run = _new_run(store, source, SyncRun.Kind.RECORDS, trigger=trigger, ids=source_ids)
+    run is (`execute_run`), only without the queue. `batch` names the webhook drain batch."""
+    run = _new_run(
+        store, source, SyncRun.Kind.RECORDS, trigger=trigger, ids=source_ids, batch=batch
+    )
     return execute_run(run.pk)
 
 
 def _new_run(
-    store, source, kind, *, trigger, user=None, ids=None, since=None, direction=RunDirection.IMPORT
+    store,
+    source,
+    kind,
+    *,
+    trigger,
+    user=None,
+    ids=None,
+    since=None,
+    direction=RunDirection.IMPORT,
+    batch="",
 ) -> SyncRun:
     return SyncRun.objects.create(
+        batch=batch,
         store=store,
         source=source,
         direction=direction,

@@ -18,7 +18,8 @@ from connector.paging import keyset_page
 from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
-from sync import schedules
+from sync import run_groups, schedules
+from sync.filters import RunFilter
 from sync.forms import (
     EverythingForm,
     ImportForm,
@@ -39,6 +40,7 @@ from sync.presentation import start_and_show
 from sync.queries import exportable_links, exporting_sources, operated_store_ids
 from sync.resync import export_record, export_records, resync_failed, resync_record
 from sync.runs import ACTIVE, RunRefused, cancel_run, start_everything, start_run
+from sync.tables import RunTable
 
 RUNS_PER_PAGE = 25
 # What the run page shows, and its progress endpoint refreshes, while the run is active.
@@ -60,11 +62,26 @@ RUN_COUNTERS = (
 
 def run_list(request, store_id):
     store = access.get_store(request.user, store_id)
-    runs = store.runs.select_related("requested_by")
-    exports = exporting_sources(store)
+    filters = RunFilter(request.GET, queryset=store.runs.select_related("requested_by"))
+    runs = filters.qs
+    # The runs of one webhook batch are shown one by one; otherwise a batch is one row.
+    one_batch = bool(filters.form.is_valid() and filters.form.cleaned_data.get("batch"))
+    shown = runs if one_batch else run_groups.leaders(runs)
+    page = Paginator(shown, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if not one_batch:
+        rows = run_groups.fold_batches(rows, runs)
     context = {
         "store": store,
-        "page": Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page")),
+        "filters": filters,
+        "page": page,
+        "table": RunTable(rows),
+        "active": any(row.status in ACTIVE for row in rows),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "sync/run_table.html", context)
+    exports = exporting_sources(store)
+    context |= {
         "can_operate": store.user_role.allows(Role.OPERATOR),
         "import_form": ImportForm(),
         "everything_form": EverythingForm(),

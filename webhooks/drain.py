@@ -91,7 +91,7 @@ def process_batch(store: Store, token: str, events: list[WebhookEvent]) -> None:
         items = list(records.items())
         for start in range(0, len(items), IMPORT_CHUNK):
             chunk = dict(items[start : start + IMPORT_CHUNK])
-            _apply(token, attempts, chunk, lambda ids, s=source: _import(store, s, ids))
+            _apply(token, attempts, chunk, lambda ids, s=source: _import(store, s, ids, token))
 
 
 def _without_unusable(token: str, attempts: dict, events: list[WebhookEvent]) -> list:
@@ -117,8 +117,8 @@ def _problem(event: WebhookEvent) -> str:
     return ""
 
 
-def _import(store: Store, source: str, source_ids: list[str]) -> SyncRun:
-    return runs.import_records(store, source, source_ids, trigger="webhook")
+def _import(store: Store, source: str, source_ids: list[str], batch: str) -> SyncRun:
+    return runs.import_records(store, source, source_ids, trigger="webhook", batch=batch)
 
 
 def _delete(store: Store, source: str, source_ids: list[str]) -> None:

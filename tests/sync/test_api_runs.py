@@ -97,9 +97,13 @@ def test_resync_failed_through_the_api(api, store_a):
 
 
 def test_a_run_with_failures_reads_as_such_in_the_api(api, store_a):
-    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=3)
+    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=3, created=22)
     body = api.get(f"/api/v1/stores/{store_a.pk}/runs/{run.pk}/").json()
     assert (body["status"], body["outcome"]) == ("partial", "Completed with 3 failures")
+    run.created = 0
+    run.save()
+    body = api.get(f"/api/v1/stores/{store_a.pk}/runs/{run.pk}/").json()
+    assert (body["status"], body["outcome"]) == ("partial", "All 3 failed")
 
 
 def test_resync_failed_of_a_run_without_failures_is_409(api, store_a):

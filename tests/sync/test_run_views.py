@@ -152,11 +152,78 @@ def test_resync_failed_of_an_orders_run_repairs_its_customers_and_guests_first(
 
 
 def test_a_run_that_completed_with_failures_says_so_in_amber(client_for, victor, store_a):
-    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=25, created=0)
+    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=3, created=22)
     page = client_for(victor).get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
-    assert '<span class="badge warn">Completed with 25 failures</span>' in page
+    assert '<span class="badge warn">Completed with 3 failures</span>' in page
     listing = client_for(victor).get(f"/stores/{store_a.pk}/runs/").content.decode()
-    assert "Completed with 25 failures" in listing
+    assert "Completed with 3 failures" in listing
+
+
+def test_a_run_whose_every_record_failed_says_so_in_red(client_for, victor, store_a):
+    run = make_run(store_a, status=SyncRun.Status.PARTIAL, failed=25, seen=25)
+    page = client_for(victor).get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
+    assert '<span class="badge bad">All 25 failed</span>' in page
+    listing = client_for(victor).get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert '<span class="badge bad">All 25 failed</span>' in listing
+    assert "badge ok" not in listing
+
+
+def test_the_runs_list_filters_by_object_direction_kind_outcome_and_trigger(
+    client_for, victor, store_a
+):
+    wanted = make_run(
+        store_a, source="order", direction="export", kind="incremental",
+        status=SyncRun.Status.FAILED, trigger="schedule",
+    )  # fmt: skip
+    make_run(store_a, source="order", direction="export", kind="incremental", trigger="schedule")
+    make_run(store_a, source="customer", status=SyncRun.Status.FAILED, trigger="schedule")
+    make_run(store_a, source="order", status=SyncRun.Status.FAILED, trigger="manual")
+    client = client_for(victor)
+    query = "source=order&direction=export&kind=incremental&status=failed&trigger=schedule"
+    rows = client.get(f"/stores/{store_a.pk}/runs/?{query}").context["table"].data
+    assert [row.pk for row in rows] == [wanted.pk]
+    assert (
+        len(client.get(f"/stores/{store_a.pk}/runs/?trigger=schedule").context["table"].data) == 3
+    )
+
+
+def test_a_webhook_batch_is_one_row_that_opens_onto_its_runs(client_for, victor, store_a):
+    batch = "a" * 32
+    customers = make_run(
+        store_a, kind="records", trigger="webhook", batch=batch, created=2, failed=1,
+        status=SyncRun.Status.PARTIAL,
+    )  # fmt: skip
+    orders = make_run(
+        store_a, source="order", kind="records", trigger="webhook", batch=batch, updated=5,
+        status=SyncRun.Status.SUCCEEDED,
+    )  # fmt: skip
+    alone = make_run(store_a, status=SyncRun.Status.SUCCEEDED)
+    client = client_for(victor)
+    response = client.get(f"/stores/{store_a.pk}/runs/")
+    rows = response.context["table"].data
+    assert len(rows) == 2
+    folded = next(row for row in rows if row.pk != alone.pk)
+    assert (folded.runs, folded.created, folded.updated, folded.failed) == (2, 2, 5, 1)
+    assert folded.status == SyncRun.Status.PARTIAL
+    page = response.content.decode()
+    assert f'href="?batch={batch}"' in page
+    assert "Webhook batch of 2 runs" in page
+    assert "Customers, Orders" in page
+    one_by_one = client.get(f"/stores/{store_a.pk}/runs/?batch={batch}").context["table"].data
+    assert {row.pk for row in one_by_one} == {customers.pk, orders.pk}
+
+
+def test_the_runs_table_refreshes_itself_only_while_a_run_is_active(client_for, victor, store_a):
+    run = make_run(store_a, status=SyncRun.Status.RUNNING)
+    client = client_for(victor)
+    page = client.get(f"/stores/{store_a.pk}/runs/").content.decode()
+    assert 'hx-trigger="every 3s"' in page
+    partial = client.get(f"/stores/{store_a.pk}/runs/", headers={"HX-Request": "true"})
+    assert b'id="run-table-box"' in partial.content
+    assert b"<h1>" not in partial.content  # the table alone, not the page
+    run.status = SyncRun.Status.SUCCEEDED
+    run.save()
+    assert 'hx-trigger="every 3s"' not in client.get(f"/stores/{store_a.pk}/runs/").content.decode()
 
 
 def test_the_run_page_shows_counters_error_and_its_log_rows(client_for, victor, store_a):

@@ -28,7 +28,7 @@ class Pipeline:
         self.error = None
         self.run_status = SyncRun.Status.SUCCEEDED
 
-    def import_records(self, store, source, ids, *, trigger):
+    def import_records(self, store, source, ids, *, trigger, batch=""):
         assert trigger == "webhook"
         if self.error:
             raise self.error
@@ -41,6 +41,7 @@ class Pipeline:
             status=self.run_status,
             source_ids=list(ids),
             error="Salesforce refused the batch" if self.run_status == "failed" else "",
+            batch=batch,
         )
 
     def delete_records(self, store, source, ids):
@@ -79,6 +80,19 @@ def test_events_of_one_record_become_one_import(pipeline, hook_store):
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
     order_run = SyncRun.objects.get(source="order")
     assert WebhookEvent.objects.filter(run=order_run).count() == 6
+
+
+def test_the_runs_of_one_drain_share_its_batch_and_the_next_drain_has_its_own(pipeline, hook_store):
+    event(hook_store, source_id="1")
+    event(hook_store, source="customer", source_id="9")
+    drain.drain(hook_store.pk)
+    event(hook_store, source_id="2")
+    drain.drain(hook_store.pk)
+
+    runs = list(SyncRun.objects.order_by("pk"))
+    assert len(runs) == 3
+    assert runs[0].batch and runs[0].batch == runs[1].batch
+    assert runs[2].batch and runs[2].batch != runs[0].batch
 
 
 def test_a_status_change_and_an_update_of_one_order_become_one_import(pipeline, hook_store):
@@ -221,7 +235,7 @@ def test_coalescing_and_refetching_converge_to_the_latest_state_in_any_order(
     and the duplicates, the last import of each record starts after its last change."""
     bigcommerce, salesforce = {}, {}
 
-    def import_now(store, source, ids, *, trigger):
+    def import_now(store, source, ids, *, trigger, batch=""):
         for source_id in ids:
             salesforce[source_id] = bigcommerce[source_id]
         return SyncRun.objects.create(store=store, source=source, kind="records")
@@ -276,7 +290,7 @@ def test_an_import_that_raises_is_split_so_only_the_culprits_events_fail(
 ):
     honest = pipeline.import_records
 
-    def import_records(store, source, ids, *, trigger):
+    def import_records(store, source, ids, *, trigger, batch=""):
         if "7" in ids:
             raise Culprit("order 7 has no currency")
         return honest(store, source, ids, trigger=trigger)
@@ -307,7 +321,7 @@ def test_a_raising_import_of_one_record_keeps_the_errors_own_retry_verdict(
 ):
     honest = pipeline.import_records
 
-    def import_records(store, source, ids, *, trigger):
+    def import_records(store, source, ids, *, trigger, batch=""):
         if "2" in ids:
             raise AuthError("The access token was refused", status=401, system="BigCommerce")
         return honest(store, source, ids, trigger=trigger)
@@ -328,7 +342,7 @@ def test_a_run_with_failed_records_fails_only_their_events_with_their_own_errors
 ):
     honest = pipeline.import_records
 
-    def import_records(store, source, ids, *, trigger):
+    def import_records(store, source, ids, *, trigger, batch=""):
         run = honest(store, source, ids, trigger=trigger)
         rows = [
             ("1", Outcome.UPDATED, False, "", ""),
