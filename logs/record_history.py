@@ -33,10 +33,6 @@ class Moment:
     values: str = ""  # a row's values sent, as the page shows them
     calls: list = field(default_factory=list)  # a row's calls, as the page shows them
 
-    @property
-    def run(self):
-        return (self.event or self.entry).run
-
 
 @dataclass
 class Timeline:
@@ -104,8 +100,8 @@ def _meaning(entry: SyncLogEntry) -> str:
             "values BigCommerce already had. Nothing was written."
         )
     return (
-        "Nothing to write: Salesforce already held these values (this is how the webhook of "
-        "the connector's own export comes back)."
+        "Nothing written: Salesforce already held these values (the echo of the connector's "
+        "own export to BigCommerce ends this way too)."
     )
 
 
