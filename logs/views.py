@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from connector.paging import keyset_page
 from logs.forms import LogFilterForm
+from logs.record_history import record_of
 from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
@@ -45,6 +46,7 @@ def log_detail(request, entry_id):
         "calls": [_readable_call(call) for call in entry.calls],
         "can_operate": store.user_role.allows(Role.OPERATOR),
         "importable": entry.source in SourceObject.values,
+        "record": record_of(entry),
     }
     return render(request, "logs/log_detail.html", context)
 
@@ -77,9 +79,11 @@ def pretty_json(value) -> str:
 
 
 def _readable_call(call: dict) -> dict:
-    """A recorded call with its JSON bodies indented; they were masked when recorded."""
+    """A recorded call with its JSON bodies indented; they were masked when recorded. The log
+    keeps bodies only for the calls of failed rows (`bodies_kept`)."""
     return {
         **call,
+        "bodies_kept": "request_body" in call or "response_body" in call,
         "request_body": _indented(call.get("request_body", "")),
         "response_body": _indented(call.get("response_body", "")),
     }

@@ -121,17 +121,49 @@ def test_resync_of_a_failed_row_queues_a_resync_of_its_record(client_for, oscar,
 def test_any_row_can_import_its_record_again(client_for, oscar, store_a):
     entry = make_entry(store_a, "8", Outcome.UNCHANGED, source="product")
     page = client_for(oscar).get(f"/logs/{entry.pk}/").content.decode()
-    assert "Re-sync this record" in page
-    assert ">Re-sync</button>" not in page
+    assert "Import this record again</button>" in page
+    assert "Retry this failed attempt" not in page
+    assert f'href="/stores/{store_a.pk}/records/product/8/view/">Record history' in page
     client_for(oscar).post(f"/logs/{entry.pk}/resync-record/")
     run = SyncRun.objects.get()
     assert (run.kind, run.source, run.source_ids) == (SyncRun.Kind.RECORDS, "product", ["8"])
 
 
+def test_a_failed_row_offers_a_retry_and_a_new_sync_each_saying_what_it_does(
+    client_for, oscar, failed_entry
+):
+    page = client_for(oscar).get(f"/logs/{failed_entry.pk}/").content.decode()
+    assert "Retry this failed attempt</button>" in page
+    assert "Tries this failed import of the record once more, as a re-sync run." in page
+    assert "Import this record again</button>" in page
+    assert "Reads the record from BigCommerce now and writes it to Salesforce" in page
+
+
+def test_an_export_row_is_exported_again_and_links_to_its_bigcommerce_record(
+    client_for, oscar, store_a
+):
+    entry = make_entry(
+        store_a,
+        "003000000000001AAA",
+        Outcome.UPDATED,
+        direction="export",
+        target_object="customer",
+        target_id="42",
+    )
+    page = client_for(oscar).get(f"/logs/{entry.pk}/").content.decode()
+    assert "Export this record again</button>" in page
+    assert "Reads the record from Salesforce now and writes it to BigCommerce" in page
+    assert f'href="/stores/{store_a.pk}/records/customer/42/view/">Record history' in page
+    listing = client_for(oscar).get("/logs/").content.decode()
+    assert f'href="/stores/{store_a.pk}/records/customer/42/view/">History' in listing
+
+
 def test_a_viewer_reads_rows_but_may_not_resync(client_for, victor, failed_entry):
     client = client_for(victor)
     page = client.get(f"/logs/{failed_entry.pk}/").content.decode()
-    assert "Re-sync" not in page
+    assert "Retry this failed attempt" not in page
+    assert "this record again" not in page
+    assert "Record history" in page
     assert client.post(f"/logs/{failed_entry.pk}/resync/").status_code == 403
     assert client.post(f"/logs/{failed_entry.pk}/resync-record/").status_code == 403
     assert not SyncRun.objects.exists()

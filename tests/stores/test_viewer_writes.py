@@ -108,6 +108,8 @@ READ_ONLY = {
     "schedule_list",
     "log_list",
     "log_detail",
+    "record_detail",
+    "record_live",
     "store_list",
     "store_detail",
     "org_list",
@@ -221,6 +223,7 @@ def world(store_a, alice, org_a):
         "rule_id": rule.pk,
         "coupon_id": coupon.pk,
         "source": "order",
+        "source_id": "101",
         "kind": "fields",
         "emulator": "bigcommerce",
     }
