@@ -33,9 +33,19 @@ def run_duration(run) -> str:
     """How long a run took, or has taken so far: "42 s", "3 min 5 s", "1 h 20 min"."""
     if run.started_at is None:
         return ""
-    seconds = int(((run.finished_at or timezone.now()) - run.started_at).total_seconds())
-    minutes, seconds = divmod(seconds, 60)
+    return duration((run.finished_at or timezone.now()) - run.started_at)
+
+
+@register.filter
+def duration(span) -> str:
+    """A timedelta as people read it: "42 s", "3 min 5 s", "1 h 20 min", "2 d 5 h"."""
+    if span is None:
+        return ""
+    minutes, seconds = divmod(max(int(span.total_seconds()), 0), 60)
     hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h"
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

@@ -69,7 +69,7 @@ class BigCommerceClient:
 
     @classmethod
     def for_store(cls, store, **kwargs) -> "BigCommerceClient":
-        limiter = ratelimit.limiter_for(f"{store.api_base_url}|{store.store_hash}")
+        limiter = ratelimit.limiter_for(_limiter_key(store))
         return cls(store.api_root, store.access_token, limiter=limiter, **kwargs)
 
     # --- single calls -------------------------------------------------------------------------
@@ -355,3 +355,12 @@ def _item_error(exc: errors.APIError, fields: dict) -> errors.APIError:
 def _with_fields(title: str, fields: dict) -> str:
     details = "; ".join(f"{k}: {v}" if k else str(v) for k, v in fields.items())
     return f"{title} ({details})" if details else title
+
+
+def rate_limit_window(store) -> ratelimit.Window | None:
+    """The store's rate-limit window as its last answer told it, or None if not known."""
+    return ratelimit.current_window(_limiter_key(store))
+
+
+def _limiter_key(store) -> str:
+    return f"{store.api_base_url}|{store.store_hash}"

@@ -1,21 +1,23 @@
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import redis
 
-from integrations.bigcommerce.ratelimit import LocalRateLimiter, RedisRateLimiter
+from integrations.bigcommerce.ratelimit import LocalRateLimiter, RedisRateLimiter, current_window
 from tests.conftest import require
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 @pytest.fixture
 def redis_client():
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")
-    client = redis.Redis.from_url(url)
+    client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
     except redis.ConnectionError:
-        require(False, f"Redis at {url}")
+        require(False, f"Redis at {REDIS_URL}")
     return client
 
 
@@ -64,3 +66,29 @@ def test_the_local_limiter_keeps_a_reserve_too():
     limiter.update(left=2, reset_in_ms=5000, quota=10)
     assert limiter.wait_ms() == 0
     assert limiter.wait_ms() > 4000
+
+
+def test_the_console_reads_the_window_the_last_answer_told_through_redis(redis_client, settings):
+    settings.REDIS_URL = REDIS_URL
+    store = f"g-{uuid.uuid4().hex}"
+    assert current_window(store) is None
+    limiter = RedisRateLimiter(redis_client, store)
+    limiter.update(left=140, reset_in_ms=20_000, quota=150)
+    limiter.update(left=0, reset_in_ms=20_000)  # a 429 states no quota: the known one stays
+
+    window = current_window(store)
+
+    assert (window.left, window.quota, window.left_now) == (0, 150, 0)
+    assert 19 < (window.resets_at - datetime.now(UTC)).total_seconds() <= 20
+
+
+def test_the_console_reads_a_local_window_from_the_shared_cache(settings):
+    settings.REDIS_URL = ""
+    store = f"h-{uuid.uuid4().hex}"
+    assert current_window(store) is None
+    LocalRateLimiter(store).update(left=30, reset_in_ms=-1, quota=450)
+
+    window = current_window(store)
+
+    assert window.has_reset
+    assert (window.left, window.left_now) == (30, 450)  # a new window: the whole quota
