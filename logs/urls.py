@@ -4,6 +4,7 @@ from logs import record_views, views
 
 urlpatterns = [
     path("logs/", views.log_list, name="log_list"),
+    path("logs/resync/", views.log_resync_many, name="log_resync_many"),
     path("logs/<int:entry_id>/", views.log_detail, name="log_detail"),
     path("logs/<int:entry_id>/resync/", views.log_resync, name="log_resync"),
     path("logs/<int:entry_id>/resync-record/", views.log_resync_record, name="log_resync_record"),

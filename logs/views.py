@@ -3,30 +3,82 @@
 import json
 from functools import partial
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from connector.paging import keyset_page
-from logs.forms import LogFilterForm
+from logs.filters import LogFilter
 from logs.record_history import record_of
 from mappings.models import SourceObject
 from stores import access
-from stores.models import Role
-from sync.models import SyncLogEntry
+from stores.models import Role, Store
+from sync.models import Outcome, SyncLogEntry
 from sync.presentation import start_and_show
-from sync.resync import resync_entry, sync_again
+from sync.queries import operated_store_ids
+from sync.resync import RESYNC_LIMIT, resync_entries, resync_entry, sync_again
+from sync.runs import RunRefused
 
 
 def log_list(request):
     """The per-record sync log of the user's stores, newest first."""
-    form = LogFilterForm(request.GET, user=request.user)
+    filters = LogFilter(request.GET, user=request.user)
+    stores = filters.filters["store"].queryset
     context = {
-        "form": form,
-        "stores": form.fields["store"].queryset,
-        "entries": keyset_page(form.entries().select_related("store"), request.GET),
+        "form": filters.form,
+        "stores": stores,
+        "entries": keyset_page(
+            filters.entries().select_related("store__salesforce_org"), request.GET
+        ),
+        "operated": operated_store_ids(request.user, stores),
     }
     return render(request, "logs/log_list.html", context)
+
+
+@require_POST
+def log_resync_many(request):
+    """Re-sync the checked rows, or every failed row of the list's filter (`scope=failed`):
+    one re-sync per store, direction and object."""
+    back = reverse("log_list") + _query(request.POST.get("back", ""))
+    if request.POST.get("scope") == "failed":
+        filters = LogFilter(QueryDict(request.POST.get("back", "")), user=request.user)
+        rows = filters.entries().filter(outcome=Outcome.FAILED)
+    else:
+        ids = [i for i in request.POST.getlist("entry") if i.isdigit()]
+        rows = SyncLogEntry.objects.filter(pk__in=ids)
+    operated = operated_store_ids(request.user, access.visible_stores(request.user))
+    if not operated:
+        raise PermissionDenied("Re-syncs need the operator or admin role on a store.")
+    by_store = _records_by_store(rows.filter(store_id__in=operated))
+    if not by_store:
+        messages.error(request, "No log row to re-sync was chosen.")
+    for store, records in by_store.items():
+        try:
+            started = resync_entries(store, records, user=request.user)
+        except RunRefused as refused:
+            messages.error(request, f"{store.name}: {refused}")
+        else:
+            runs = ", ".join(f"#{run.pk}" for run in started)
+            messages.success(request, f"{store.name}: re-sync queued (run {runs}).")
+    return redirect(back)
+
+
+def _records_by_store(rows) -> dict:
+    """{store: [(direction, source, source_id), ...]} of these rows' distinct records."""
+    records = rows.values_list("store_id", "direction", "source", "source_id").distinct()
+    by_id: dict[int, list] = {}
+    for store_id, *record in records.order_by()[: RESYNC_LIMIT * 4]:
+        by_id.setdefault(store_id, []).append(tuple(record))
+    stores = Store.objects.in_bulk(list(by_id))
+    return {stores[store_id]: records for store_id, records in by_id.items()}
+
+
+def _query(text: str) -> str:
+    query = QueryDict(text).urlencode()
+    return f"?{query}" if query else ""
 
 
 def _entry_of(request, entry_id, needs=Role.VIEWER):

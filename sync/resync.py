@@ -4,7 +4,7 @@ pages) and the REST API call these."""
 
 from sync.models import RunDirection, SyncLogEntry, SyncRun
 from sync.run_log import failed_records
-from sync.runs import RunRefused, start_run, start_runs
+from sync.runs import EVERYTHING, RunRefused, start_run, start_runs
 
 
 def resync_entry(entry: SyncLogEntry, user=None) -> SyncRun:
@@ -63,3 +63,31 @@ def export_records(store, source: str, salesforce_ids, user=None, *, trigger="ma
         source_ids=list(salesforce_ids),
         direction=RunDirection.EXPORT,
     )
+
+
+# A mass re-sync from the log takes at most this many records per object and direction.
+RESYNC_LIMIT = 5000
+
+
+def resync_entries(store, entries, user=None) -> list[SyncRun]:
+    """The records of these log rows of one store, again: one re-sync per direction and
+    object, imports in dependency order (a record named by several rows is synced once)."""
+    wanted: dict[str, dict[str, dict[str, None]]] = {}
+    for direction, source, source_id in entries:
+        ids = wanted.setdefault(direction, {}).setdefault(source, {})
+        if len(ids) < RESYNC_LIMIT:
+            ids[source_id] = None
+    if not wanted:
+        raise RunRefused("Choose at least one log row.")
+    started = []
+    for direction, by_source in wanted.items():
+        order = sorted(by_source, key=_dependency_rank)
+        batches = [(source, list(by_source[source])) for source in order]
+        started += start_runs(
+            store, batches, SyncRun.Kind.RESYNC, trigger="resync", user=user, direction=direction
+        )
+    return started
+
+
+def _dependency_rank(source: str) -> int:
+    return EVERYTHING.index(source) if source in EVERYTHING else len(EVERYTHING)

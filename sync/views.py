@@ -157,7 +157,10 @@ def run_detail(request, store_id, run_id):
         "active": run.status in ACTIVE,
         "counters": [(name, label, getattr(run, name)) for name, label in RUN_COUNTERS],
         "can_operate": store.user_role.allows(Role.OPERATOR),
-        "entries": keyset_page(SyncLogEntry.objects.filter(run=run), request.GET),
+        "entries": keyset_page(
+            SyncLogEntry.objects.filter(run=run).select_related("store__salesforce_org"),
+            request.GET,
+        ),
     }
     return render(request, "sync/run_detail.html", context)
 

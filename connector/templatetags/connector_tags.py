@@ -76,8 +76,11 @@ def record_kind(source_type: str) -> str:
 
 @register.simple_tag
 def salesforce_url(org, sobject: str, record_id: str) -> str:
-    """Where a record opens in Salesforce (Lightning's record page), or "" with no instance."""
+    """Where a record opens in Salesforce (Lightning's record page; with no sObject, the
+    address Salesforce redirects to the record's page), or "" with no instance."""
     instance = getattr(org, "instance_url", "") if org is not None else ""
     if not (instance and record_id):
         return ""
+    if not sobject:
+        return f"{instance.rstrip('/')}/{record_id}"
     return f"{instance.rstrip('/')}/lightning/r/{sobject}/{record_id}/view"

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 
 from logs.api.serializers import LogEntrySerializer, LogEntrySummarySerializer
-from logs.forms import LogFilterForm
+from logs.filters import LogFilter
 from stores import access
 from stores.models import Role
 from sync.api.views import RunRefusedIsConflict, created
@@ -30,10 +30,10 @@ class LogEntryViewSet(RunRefusedIsConflict, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action != "list":
             return SyncLogEntry.objects.filter(store__in=access.visible_stores(self.request.user))
-        filters = LogFilterForm(self.request.query_params, user=self.request.user)
+        filters = LogFilter(self.request.query_params, user=self.request.user)
         if not filters.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in filters.errors.items()})
-        return filters.entries()
+            raise ValidationError({name: list(e) for name, e in filters.form.errors.items()})
+        return filters.qs
 
     @action(detail=True, methods=["post"])
     def resync(self, request, pk):

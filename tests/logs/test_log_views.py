@@ -75,6 +75,75 @@ def test_each_filter_returns_only_matching_rows(client_for, alice, store_a, stor
     assert listed_ids(client, store=store_a.pk, source="customer") == ["1", "1"]
 
 
+def test_filters_by_direction_error_code_dates_and_either_records_id(client_for, alice, store_a):
+    old = make_entry(store_a, "1", Outcome.FAILED, error_code="REQUIRED_FIELD_MISSING")
+    SyncLogEntry.objects.filter(pk=old.pk).update(created_at="2026-11-01T12:00:00Z")
+    make_entry(store_a, "2", Outcome.FAILED, error_code="STRING_TOO_LONG", target_id="003A1")
+    make_entry(
+        store_a, "003B2", Outcome.UPDATED, direction="export", target_object="customer",
+        target_id="3",
+    )  # fmt: skip
+    client = client_for(alice)
+    assert listed_ids(client, direction="export") == ["003B2"]
+    assert listed_ids(client, error_code="STRING_TOO_LONG") == ["2"]
+    assert listed_ids(client, date_to="2026-11-02") == ["1"]
+    assert listed_ids(client, date_from="2026-11-02") == ["003B2", "2"]
+    assert listed_ids(client, record="003A1") == ["2"]  # a Salesforce Id finds its row
+    assert listed_ids(client, record="3") == ["003B2"]  # so does the BigCommerce id of an export
+
+
+def test_log_rows_name_objects_as_people_do_and_link_salesforce_records(
+    client_for, victor, store_a
+):
+    store_a.salesforce_org.instance_url = "https://acme.my.salesforce.com"
+    store_a.salesforce_org.save()
+    make_entry(store_a, "5", source="order_item", target_object="OrderItem", target_id="802A1")
+    page = client_for(victor).get("/logs/").content.decode()
+    assert "<td>Order item</td>" in page
+    assert 'href="https://acme.my.salesforce.com/lightning/r/OrderItem/802A1/view"' in page
+
+
+def test_an_operator_resyncs_the_checked_rows_in_one_run_per_object(
+    client_for, oscar, store_a, django_capture_on_commit_callbacks
+):
+    rows = [
+        make_entry(store_a, "7", Outcome.FAILED, source="order"),
+        make_entry(store_a, "8", Outcome.FAILED),
+        make_entry(store_a, "8", Outcome.CREATED),
+        make_entry(store_a, "9", Outcome.CREATED),
+    ]
+    chosen = [rows[0].pk, rows[1].pk, rows[2].pk]
+    response = client_for(oscar).post("/logs/resync/", {"entry": chosen, "back": "outcome=failed"})
+    assert response.status_code == 302 and response.url == "/logs/?outcome=failed"
+    runs = list(SyncRun.objects.order_by("pk"))
+    assert [(r.source, r.kind, r.source_ids) for r in runs] == [
+        ("customer", "resync", ["8"]),
+        ("order", "resync", ["7"]),
+    ]
+    assert runs[0].next_run_id == runs[1].pk  # customers before the orders that need them
+
+
+def test_resync_all_failed_rows_of_the_filter_takes_every_page(client_for, oscar, store_a):
+    for source_id in range(60):
+        make_entry(store_a, str(source_id), Outcome.FAILED, error_code="UNABLE_TO_LOCK_ROW")
+    make_entry(store_a, "99", Outcome.FAILED, error_code="STRING_TOO_LONG")
+    make_entry(store_a, "100", Outcome.CREATED)
+    client_for(oscar).post(
+        "/logs/resync/", {"scope": "failed", "back": "error_code=UNABLE_TO_LOCK_ROW"}
+    )
+    run = SyncRun.objects.get()
+    assert sorted(run.source_ids, key=int) == [str(i) for i in range(60)]
+
+
+def test_a_viewer_sees_no_mass_resync_and_may_not_post_it(client_for, victor, store_a):
+    make_entry(store_a, "1", Outcome.FAILED)
+    client = client_for(victor)
+    page = client.get("/logs/").content.decode()
+    assert "Re-sync selected" not in page and 'name="entry"' not in page
+    assert client.post("/logs/resync/", {"scope": "failed"}).status_code == 403
+    assert not SyncRun.objects.exists()
+
+
 def test_filtering_on_another_users_store_shows_nothing_of_it(client_for, victor, store_a, store_b):
     make_entry(store_b, "2")
     response = client_for(victor).get("/logs/", {"store": store_b.pk})

@@ -66,6 +66,7 @@ STATE_CHANGING = {
     "schedule_delete": POST,
     "log_resync": POST,
     "log_resync_record": POST,
+    "log_resync_many": POST,
     # webhooks
     "webhook_register": POST,
     "webhook_unregister": POST,
