@@ -3,6 +3,8 @@ and end are written only here. Who owns a running run (claim, heartbeat, take-ov
 worker's run) is `sync/liveness.py`'s."""
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -98,3 +100,33 @@ def request_cancel(run: SyncRun) -> None:
 
 def _row(run: SyncRun):
     return SyncRun.objects.filter(pk=run.pk)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is: records done of those expected, its rate and what remains."""
+
+    done: int
+    expected: int | None
+    per_second: float | None
+    time_left: timedelta | None
+
+    @property
+    def percent(self) -> int | None:
+        if not self.expected:
+            return None
+        return min(100, round(100 * self.done / self.expected))
+
+
+def progress(run: SyncRun, now=None) -> Progress:
+    done = run.seen
+    # A finished run that never knew its total did all it found.
+    expected = done if run.status in COMPLETED and run.expected is None else run.expected
+    per_second = time_left = None
+    if run.started_at is not None:
+        elapsed = ((run.finished_at or now or timezone.now()) - run.started_at).total_seconds()
+        if elapsed > 0 and done:
+            per_second = done / elapsed
+    if per_second and expected is not None and run.status == SyncRun.Status.RUNNING:
+        time_left = timedelta(seconds=max(0, expected - done) / per_second)
+    return Progress(done, expected, per_second, time_left)

@@ -9,7 +9,7 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from connector.paging import keyset_page
 from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
-from sync import run_groups, schedules
+from sync import run_groups, run_state, schedules
 from sync.filters import RunFilter
 from sync.forms import (
     EverythingForm,
@@ -152,10 +152,7 @@ def _run_of(request, store_id, run_id, needs=Role.VIEWER):
 def run_detail(request, store_id, run_id):
     store, run = _run_of(request, store_id, run_id)
     context = {
-        "store": store,
-        "run": run,
-        "active": run.status in ACTIVE,
-        "counters": [(name, label, getattr(run, name)) for name, label in RUN_COUNTERS],
+        **_progress_context(store, run),
         "can_operate": store.user_role.allows(Role.OPERATOR),
         "entries": keyset_page(
             SyncLogEntry.objects.filter(run=run).select_related("store__salesforce_org"),
@@ -166,10 +163,25 @@ def run_detail(request, store_id, run_id):
 
 
 def run_progress(request, store_id, run_id):
-    """The run's counters as JSON, for the run page to refresh itself while the run is active."""
-    _, run = _run_of(request, store_id, run_id)
+    """The run's progress: for the run page's htmx refresh, its progress panel (the whole page
+    again once the run's status changed); otherwise its counters as JSON."""
+    store, run = _run_of(request, store_id, run_id)
+    if request.headers.get("HX-Request"):
+        if run.status != request.GET.get("shown"):
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return render(request, "sync/run_progress.html", _progress_context(store, run))
     counters = {name: getattr(run, name) for name, _ in RUN_COUNTERS}
     return JsonResponse({"status": run.status, "active": run.status in ACTIVE, **counters})
+
+
+def _progress_context(store, run) -> dict:
+    return {
+        "store": store,
+        "run": run,
+        "active": run.status in ACTIVE,
+        "counters": [(name, label, getattr(run, name)) for name, label in RUN_COUNTERS],
+        "progress": run_state.progress(run),
+    }
 
 
 @require_POST

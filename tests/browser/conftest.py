@@ -58,3 +58,16 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+def cut_off(page) -> list[str]:
+    """The elements of the page's main part that stick out of the window, other than inside
+    something that scrolls (a table, a `.scroll-x` box, a code block)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(el => el.closest('.scroll-x, .table, .table-container, pre') === null)
+            .filter(el => el.getBoundingClientRect().width > 0)
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(el => el.tagName + '.' + el.className + ' '
+                 + (el.textContent || '').trim().slice(0, 40))"""
+    )

@@ -48,7 +48,7 @@ def test_an_admin_sets_customers_to_both_ways_and_queues_an_incremental_export(
 
     page.get_by_role("link", name="Outdoor Gear").click()
     page.get_by_role("link", name="Runs").click()
-    customers = page.locator("#import-objects tr", has=page.get_by_text("Customers", exact=True))
+    customers = page.locator("#import-objects li", has=page.get_by_text("Customers", exact=True))
     expect(customers.get_by_label("Kind of export of Customers")).to_have_value("incremental")
     expect(page.get_by_label("Kind of export of Products")).to_have_count(0)
     expect(page.locator("#export-record")).to_contain_text("Export a record by Salesforce Id")

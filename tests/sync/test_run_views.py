@@ -1,7 +1,9 @@
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
+from django.utils import timezone
 
 from mappings.defaults import apply_default_template
 from mappings.models import ObjectSetting
@@ -248,6 +250,28 @@ def test_an_active_run_page_refreshes_from_its_progress_endpoint(client_for, vic
     assert progress["status"] == "running"
     assert progress["active"] is True
     assert (progress["seen"], progress["expected"]) == (250, 1000)
+
+
+def test_an_active_run_shows_a_progress_bar_rate_and_time_left_that_refresh(
+    client_for, victor, store_a
+):
+    started = timezone.now() - timedelta(seconds=100)
+    run = make_run(
+        store_a, status=SyncRun.Status.RUNNING, seen=250, expected=1000, started_at=started
+    )
+    client = client_for(victor)
+    page = client.get(f"/stores/{store_a.pk}/runs/{run.pk}/").content.decode()
+    assert '<progress max="100" value="25"' in page
+    assert "250 of 1000 records" in page
+    assert "2.5 records/s" in page
+    assert "about 5 min 0 s left" in page or "about 4 min 59 s left" in page
+    url = f"/stores/{store_a.pk}/runs/{run.pk}/progress/?shown=running"
+    SyncRun.objects.filter(pk=run.pk).update(seen=500)
+    panel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert '<progress max="100" value="50"' in panel and "<h1>" not in panel
+    SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.SUCCEEDED)
+    finished = client.get(url, headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"  # the page reloads to show the outcome
 
 
 def test_the_run_log_pages_by_id_without_page_numbers(client_for, victor, store_a):
