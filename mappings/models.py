@@ -281,7 +281,8 @@ class RecordTypeMapping(models.Model):
         ordering = ["target_object", "position", "pk"]
 
     def __str__(self):
-        return f"{self.target_object} record type {self.record_type} if {self.path} {self.operator}"
+        condition = f"{self.path} {self.get_operator_display()} {self.value}".strip()
+        return f"{self.target_object} record type {self.record_type} if {condition}"
 
     def as_rule(self) -> conditions.RecordTypeRule:
         return conditions.RecordTypeRule(
@@ -323,7 +324,7 @@ class SyncCondition(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        return f"{self.path} {self.get_operator_display()} {self.value}"
+        return f"{self.path} {self.get_operator_display()} {self.value}".strip()
 
     def as_condition(self) -> conditions.Condition:
         return conditions.Condition(self.path, self.operator, self.value)

@@ -95,16 +95,26 @@ def rule_edit(request, store_id, source, kind, rule_id=None):
     return render(request, "mappings/rule_form.html", context)
 
 
-@require_POST
 def rule_delete(request, store_id, source, kind, rule_id):
+    """GET names the rule to delete and asks; POST deletes it."""
     store = access.get_store(request.user, store_id, needs=Role.ADMIN)
     setting = _setting(store, source)
     rule_kind = _rule_kind(kind)
     rule = get_object_or_404(rule_kind.model, pk=rule_id, setting=setting)
     target = getattr(rule, "target_object", "")
-    rule.delete()
-    _changed(request, store, f"{rule_kind.title.capitalize()} deleted: {rule}.")
-    return redirect(_object_url(setting, kind, target))
+    cancel_url = _object_url(setting, kind, target)
+    if request.method == "POST":
+        rule.delete()
+        _changed(request, store, f"{rule_kind.title.capitalize()} deleted: {rule}.")
+        return redirect(cancel_url)
+    context = {
+        "store": store,
+        "setting": setting,
+        "rule_kind": rule_kind,
+        "rule": rule,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "mappings/rule_delete_confirm.html", context)
 
 
 @transaction.non_atomic_requests
