@@ -224,13 +224,47 @@ class FieldMappingForm(SettingRuleForm):
             "has no entry for the Salesforce value (else the record fails).",
         }
 
-    def __init__(self, *args, **kwargs):
+    TARGET_LIST = "target-field-options"
+    SOURCE_LIST = "source-field-options"
+
+    def __init__(self, *args, target_choices=None, **kwargs):
+        """`target_choices` (pickers.Choices): the fields of the org that the target field is
+        chosen from; without options, it is typed, and the choices' note says why."""
         super().__init__(*args, **kwargs)
         self.fields["source"].widget = forms.TextInput()
         self.initial.setdefault("lookup_table", lookup_lines(self.instance.lookup or {}))
+        self.target_choices = target_choices
+        self.source_choices = None
+        if target_choices is not None:
+            self._offer("target_field", self.TARGET_LIST, target_choices, self._target_help())
+
+    def _target_help(self) -> str:
+        return (
+            f"Choose one of the {len(self.target_choices.options)} fields of "
+            f"{self.instance.target_object} that the connector can write; type to filter by "
+            "API name."
+        )
+
+    def offer_sources(self, choices) -> None:
+        """Source paths to choose from (pickers.Choices), with an example of each."""
+        self.source_choices = choices
+        self._offer("source", self.SOURCE_LIST, choices, self.fields["source"].help_text)
+
+    def _offer(self, name: str, list_id: str, choices, help_text: str) -> None:
+        field = self.fields[name]
+        if choices.options:
+            field.widget.attrs.update(list=list_id, autocomplete="off")
+            field.help_text = help_text
+        field.note = choices.note
 
     def clean_target_field(self):
         target_field = check_api_name(self.cleaned_data["target_field"].strip())
+        offered = self.target_choices.values if self.target_choices else set()
+        if offered and target_field not in offered:
+            raise forms.ValidationError(
+                f"{self.instance.target_object} has no field {target_field} that the connector "
+                "can write: choose one from the list."
+            )
         if self._siblings().filter(target_field=target_field).exists():
             raise forms.ValidationError(
                 f"{self.instance.target_object}.{target_field} already has a mapping."

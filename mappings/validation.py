@@ -74,7 +74,7 @@ def check(
     filled = {r.target for r in rules} | PIPELINE_FIELDS.get(target_object, set())
     filled |= {external_id_field, "RecordTypeId"}
     for field in fields.values():
-        if _required(field) and field["name"] not in filled:
+        if required_by_salesforce(field) and field["name"] not in filled:
             problems.append(
                 Problem(
                     target_object,
@@ -144,7 +144,7 @@ def campaign_field_problems(field_name: str, described: dict) -> list[Problem]:
     return [Problem("Campaign", field_name, why)]
 
 
-def _required(field: dict) -> bool:
+def required_by_salesforce(field: dict) -> bool:
     return (
         not field.get("nillable", True)
         and field.get("createable", False)

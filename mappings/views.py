@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from integrations.errors import APIError
-from mappings import services
+from mappings import pickers, services
 from mappings.defaults import apply_default_template
 from mappings.export_targets import target_of
 from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm
-from mappings.models import ObjectSetting, SourceObject
+from mappings.models import FieldMapping, ObjectSetting, SourceObject
 from stores import access
 from stores.models import Role
 
@@ -70,20 +70,29 @@ def object_detail(request, store_id, source):
     return render(request, "mappings/object_detail.html", context)
 
 
+@transaction.non_atomic_requests
 def rule_edit(request, store_id, source, kind, rule_id=None):
-    """Add (no rule_id) or edit a field mapping, record type rule, matching rule or condition."""
+    """Add (no rule_id) or edit a field mapping, record type rule, matching rule or condition.
+
+    A field mapping's form lists the org's fields and the store's (HTTP calls: no transaction
+    held)."""
     store = access.get_store(request.user, store_id, needs=Role.ADMIN)
     setting = _setting(store, source)
     rule_kind = _rule_kind(kind)
     rule = get_object_or_404(rule_kind.model, pk=rule_id, setting=setting) if rule_id else None
     target = _target(setting, rule_kind, rule, request.GET.get("target", ""))
+    pickers_of = {}
+    if rule_kind.model is FieldMapping:
+        pickers_of["target_choices"] = pickers.target_choices(store, target)
     form = rule_kind.form(
-        request.POST or None, instance=rule, setting=setting, target_object=target
+        request.POST or None, instance=rule, setting=setting, target_object=target, **pickers_of
     )
     if request.method == "POST" and form.is_valid():
         form.save()
         _changed(request, store, f"{rule_kind.title.capitalize()} saved.")
         return redirect(_object_url(setting, kind, target))
+    if pickers_of:
+        form.offer_sources(pickers.source_choices(store, setting, target))
     context = {
         "store": store,
         "setting": setting,
