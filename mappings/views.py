@@ -17,6 +17,7 @@ from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm
 from mappings.models import FieldMapping, ObjectSetting, SourceObject
 from stores import access
 from stores.models import Role
+from stores.services import forget_org_schema
 
 
 def overview(request, store_id):
@@ -124,6 +125,31 @@ def rule_delete(request, store_id, source, kind, rule_id):
         "cancel_url": cancel_url,
     }
     return render(request, "mappings/rule_delete_confirm.html", context)
+
+
+@transaction.non_atomic_requests
+@require_POST
+def refresh_fields(request, store_id, source):
+    """Forget the org's cached describes, as its page does, and read this object's sObjects
+    again at once (HTTP calls: no transaction held)."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    setting = _setting(store, source)
+    back = redirect("store_mappings_object", store.pk, setting.source)
+    org = store.salesforce_org
+    if org is None:
+        messages.error(request, f"{store.name} has no Salesforce org to read fields from.")
+        return back
+    forget_org_schema(org)
+    services.forget_validation(store)
+    read = []
+    for target in setting.target_objects():
+        described, why = pickers.describe_target(store, target)
+        if described is None:
+            messages.error(request, why)
+            return back
+        read.append(f"{target} ({len(pickers.writable_fields(described))} writable fields)")
+    messages.success(request, f"Salesforce fields of {org.name} read afresh: {', '.join(read)}.")
+    return back
 
 
 @transaction.non_atomic_requests

@@ -9,7 +9,8 @@ from integrations.recording import recording
 from mappings.models import FieldMapping, ObjectSetting
 from sandbox.faults import set_faults
 from sandbox.models import Emulator
-from stores.models import SalesforceOrg
+from stores.models import Membership, Role, SalesforceOrg
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,3 +104,50 @@ def test_the_source_field_lists_the_stores_own_fields_with_examples(demo, owner,
     assert '<option value="warranty">warranty</option>' in offered  # known, empty in the store
     customers = client.get(new_mapping(demo.store, "customer", "Contact")).content.decode()
     assert 'value="metafields.crm.segment">' in datalist(customers, "source-field-options")
+
+
+def describes(calls) -> list[str]:
+    """The sObjects described by these calls."""
+    return [
+        call.path.split("/sobjects/")[1].split("/")[0]
+        for call in calls
+        if call.system == "Salesforce" and "/describe" in call.path
+    ]
+
+
+def test_refresh_reads_the_objects_fields_again(demo, owner, client):
+    client.force_login(owner)
+    detail = reverse("store_mappings_object", args=[demo.store.pk, "customer"])
+    refresh = reverse("store_mappings_refresh_fields", args=[demo.store.pk, "customer"])
+    assert f'action="{refresh}"' in client.get(detail).content.decode()
+    form = new_mapping(demo.store, "customer", "Contact")
+    client.get(form)  # the describe is cached from here on
+    with recording() as calls:
+        client.get(form)
+    assert describes(calls) == []
+
+    with recording() as calls:
+        response = client.post(refresh, follow=True)
+    assert describes(calls) == ["Account", "Contact"]
+    assert response.redirect_chain[-1][0] == detail
+    page = response.content.decode()
+    assert f"Salesforce fields of {demo.org.name} read afresh: Account (" in page
+
+    with recording() as calls:
+        client.get(form)
+    assert describes(calls) == []  # what the refresh read is what the form lists
+
+
+def test_only_admins_refresh(demo, client):
+
+    refresh = reverse("store_mappings_refresh_fields", args=[demo.store.pk, "customer"])
+    for role in (Role.VIEWER, Role.OPERATOR):
+        user = make_user(f"member-{role}")
+        Membership.objects.create(user=user, store=demo.store, role=role)
+        client.force_login(user)
+        generation = demo.org.schema_generation
+        assert client.post(refresh).status_code == 403
+        demo.org.refresh_from_db()
+        assert demo.org.schema_generation == generation
+        detail = reverse("store_mappings_object", args=[demo.store.pk, "customer"])
+        assert refresh not in client.get(detail).content.decode()

@@ -49,6 +49,7 @@ STATE_CHANGING = {
     "store_mappings_rule_new": POST,
     "store_mappings_rule_edit": POST,
     "store_mappings_rule_delete": POST,
+    "store_mappings_refresh_fields": POST,
     "coupon_list": POST,  # saves coupon revenue's settings
     "coupon_create": POST,
     "coupon_edit": POST,
