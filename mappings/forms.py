@@ -495,3 +495,41 @@ class CouponCampaignForm(forms.ModelForm):
                 "the revenue of one code."
             )
         return campaign_id
+
+
+PREVIEW_COUNT = 5  # records previewed at a time from the store, unless asked otherwise
+PREVIEW_MAX = 25
+
+
+class RecordPickForm(forms.Form):
+    """Records of the store to preview: one by its BigCommerce id, else the next `count`
+    of its latest (`page` counts groups of `count`)."""
+
+    id = forms.CharField(
+        label="BigCommerce id",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 10}),
+        help_text="For guests, the id of one of their orders.",
+    )
+    count = forms.IntegerField(
+        label="Without an id: how many of the latest records",
+        required=False,
+        min_value=1,
+        max_value=PREVIEW_MAX,
+        initial=PREVIEW_COUNT,
+        widget=forms.NumberInput(attrs={"size": 4}),
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_id(self):
+        value = self.cleaned_data["id"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError(f"{value!r} is not a BigCommerce id: ids are numbers.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["count"] = cleaned.get("count") or PREVIEW_COUNT
+        cleaned["page"] = cleaned.get("page") or 1
+        return cleaned

@@ -240,3 +240,28 @@ def export_warnings(notes: dict[str, str]) -> list[Problem]:
         target_object, _, field = name.partition(".")
         warnings.append(Problem(target_object, field, f"{name} on export: {note}", WARNING))
     return warnings
+
+
+def value_problems(target_object: str, values: dict, described: dict) -> dict[str, str]:
+    """What Salesforce would refuse in one record's values, by field: fields the org lacks or
+    does not let the connector write, text longer than its field, values a restricted picklist
+    lacks."""
+    fields = {f["name"]: f for f in described.get("fields", [])}
+    found = {}
+    for name, value in values.items():
+        field, where = fields.get(name), f"{target_object}.{name}"
+        if field is None:
+            found[name] = f"{where} does not exist in this org."
+        elif not (field.get("createable") or field.get("updateable")):
+            found[name] = f"{where} is read-only in Salesforce."
+        elif value is None:
+            continue
+        elif isinstance(value, str) and field.get("length") and len(value) > field["length"]:
+            found[name] = (
+                f"{where} takes {field['length']} characters; this value has {len(value)}."
+            )
+        elif field["type"] == "picklist" and field.get("restrictedPicklist"):
+            allowed = {v["value"] for v in field.get("picklistValues", []) if v.get("active", True)}
+            if str(value) not in allowed:
+                found[name] = f"{where} has no picklist value {value!r}."
+    return found

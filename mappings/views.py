@@ -13,7 +13,7 @@ from integrations.errors import APIError
 from mappings import pickers, services
 from mappings.defaults import apply_default_template
 from mappings.export_targets import target_of
-from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm
+from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm, RecordPickForm
 from mappings.models import FieldMapping, ObjectSetting, SourceObject
 from stores import access
 from stores.models import Role
@@ -203,7 +203,13 @@ def preview(request, store_id, source):
         result = services.preview_record(setting, target, form.cleaned_data["record"])
     elif request.method != "POST":
         result = services.preview_record(setting, target, example)
-    context = {"store": store, "setting": setting, "form": form, "result": result}
+    context = {
+        "store": store,
+        "setting": setting,
+        "form": form,
+        "result": result,
+        "pick_form": RecordPickForm() if setting.source != SourceObject.COUPON_REVENUE else None,
+    }
     return render(request, "mappings/preview.html", {**context, "target": target})
 
 

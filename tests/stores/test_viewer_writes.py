@@ -115,6 +115,7 @@ READ_ONLY = {
     "org_detail",
     "store_mappings",
     "store_mappings_preview",  # a POST previews a record: it writes nothing, so viewers may
+    "store_mappings_preview_records",  # reads the store's records and the org, writes nothing
     "webhook_status",
     "webhook_event",
     "sandbox_console",
