@@ -21,6 +21,7 @@ from mappings.models import (
     SyncCondition,
     coupon_key,
 )
+from mappings.suggestions import Suggestion
 from mappings.transform import TEMPLATE_FIELD
 
 PATH_RE = re.compile(r"^[^\s{}.]+(\.[^\s{}.]+)*$")
@@ -533,3 +534,36 @@ class RecordPickForm(forms.Form):
         cleaned["count"] = cleaned.get("count") or PREVIEW_COUNT
         cleaned["page"] = cleaned.get("page") or 1
         return cleaned
+
+
+class SuggestionForm(forms.Form):
+    """A suggested field mapping, as its Accept or Reject button sends it."""
+
+    target_object = forms.CharField(max_length=80)
+    target_field = forms.CharField(max_length=80)
+    source = forms.CharField(max_length=500)
+    convert = forms.ChoiceField(choices=FieldMapping.CONVERSIONS, required=False)
+
+    def __init__(self, *args, setting: ObjectSetting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+
+    def clean_target_object(self):
+        value = self.cleaned_data["target_object"]
+        if value not in self.setting.target_objects():
+            raise forms.ValidationError(
+                f"{self.setting.get_source_display()} do not write {value}."
+            )
+        return value
+
+    def clean_target_field(self):
+        return check_api_name(self.cleaned_data["target_field"])
+
+    def clean_source(self):
+        return check_path(self.cleaned_data["source"])
+
+    def suggestion(self) -> Suggestion:
+        data = self.cleaned_data
+        return Suggestion(
+            data["target_object"], data["target_field"], data["source"], data["convert"], ""
+        )

@@ -11,9 +11,16 @@ from django.views.decorators.http import require_POST
 
 from integrations.errors import APIError
 from mappings import pickers, services
+from mappings import suggestions as suggest
 from mappings.defaults import apply_default_template
 from mappings.export_targets import target_of
-from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm, RecordPickForm
+from mappings.forms import (
+    RULE_KINDS,
+    ObjectSettingForm,
+    PreviewForm,
+    RecordPickForm,
+    SuggestionForm,
+)
 from mappings.models import FieldMapping, ObjectSetting, SourceObject
 from stores import access
 from stores.models import Role
@@ -150,6 +157,45 @@ def refresh_fields(request, store_id, source):
         read.append(f"{target} ({len(pickers.writable_fields(described))} writable fields)")
     messages.success(request, f"Salesforce fields of {org.name} read afresh: {', '.join(read)}.")
     return back
+
+
+@transaction.non_atomic_requests
+def suggestions(request, store_id, source):
+    """The suggestions for the object's unmapped store fields, as a part of its page (HTTP
+    calls: no transaction held)."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    setting = _setting(store, source)
+    found, note = suggest.suggestions_for(store, setting, request.user)
+    context = {"store": store, "setting": setting, "suggestions": found, "note": note}
+    return render(request, "mappings/suggestions.html", context)
+
+
+@require_POST
+def suggestion_answer(request, store_id, source, answer):
+    """Accept (the field mapping is created) or reject (not suggested again) a suggestion."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    setting = _setting(store, source)
+    form = SuggestionForm(request.POST, setting=setting)
+    if not form.is_valid():
+        messages.error(request, f"Not a suggestion: {form.errors.as_text()}")
+        return redirect("store_mappings_object", store.pk, setting.source)
+    suggestion = form.suggestion()
+    if answer == "reject":
+        suggest.reject(setting, suggestion)
+        messages.success(request, f"Suggestion rejected: {suggestion}. It is not suggested again.")
+        return redirect(_object_url(setting, "suggestions", ""))
+    taken = setting.field_mappings.filter(
+        target_object=suggestion.target_object, target_field=suggestion.target_field
+    )
+    if taken.exists():
+        messages.error(
+            request,
+            f"{suggestion.target_object}.{suggestion.target_field} already has a mapping.",
+        )
+        return redirect(_object_url(setting, "fields", suggestion.target_object))
+    mapping = suggest.accept(setting, suggestion)
+    _changed(request, store, f"Field mapping added: {mapping}.")
+    return redirect(_object_url(setting, "fields", suggestion.target_object))
 
 
 @transaction.non_atomic_requests
