@@ -21,6 +21,7 @@ from mappings.models import (
     SyncCondition,
     coupon_key,
 )
+from mappings.suggestions import Suggestion
 from mappings.transform import TEMPLATE_FIELD
 
 PATH_RE = re.compile(r"^[^\s{}.]+(\.[^\s{}.]+)*$")
@@ -224,13 +225,47 @@ class FieldMappingForm(SettingRuleForm):
             "has no entry for the Salesforce value (else the record fails).",
         }
 
-    def __init__(self, *args, **kwargs):
+    TARGET_LIST = "target-field-options"
+    SOURCE_LIST = "source-field-options"
+
+    def __init__(self, *args, target_choices=None, **kwargs):
+        """`target_choices` (pickers.Choices): the fields of the org that the target field is
+        chosen from; without options, it is typed, and the choices' note says why."""
         super().__init__(*args, **kwargs)
         self.fields["source"].widget = forms.TextInput()
         self.initial.setdefault("lookup_table", lookup_lines(self.instance.lookup or {}))
+        self.target_choices = target_choices
+        self.source_choices = None
+        if target_choices is not None:
+            self._offer("target_field", self.TARGET_LIST, target_choices, self._target_help())
+
+    def _target_help(self) -> str:
+        return (
+            f"Choose one of the {len(self.target_choices.options)} fields of "
+            f"{self.instance.target_object} that the connector can write; type to filter by "
+            "API name."
+        )
+
+    def offer_sources(self, choices) -> None:
+        """Source paths to choose from (pickers.Choices), with an example of each."""
+        self.source_choices = choices
+        self._offer("source", self.SOURCE_LIST, choices, self.fields["source"].help_text)
+
+    def _offer(self, name: str, list_id: str, choices, help_text: str) -> None:
+        field = self.fields[name]
+        if choices.options:
+            field.widget.attrs.update(list=list_id, autocomplete="off")
+            field.help_text = help_text
+        field.note = choices.note
 
     def clean_target_field(self):
         target_field = check_api_name(self.cleaned_data["target_field"].strip())
+        offered = self.target_choices.values if self.target_choices else set()
+        if offered and target_field not in offered:
+            raise forms.ValidationError(
+                f"{self.instance.target_object} has no field {target_field} that the connector "
+                "can write: choose one from the list."
+            )
         if self._siblings().filter(target_field=target_field).exists():
             raise forms.ValidationError(
                 f"{self.instance.target_object}.{target_field} already has a mapping."
@@ -461,3 +496,74 @@ class CouponCampaignForm(forms.ModelForm):
                 "the revenue of one code."
             )
         return campaign_id
+
+
+PREVIEW_COUNT = 5  # records previewed at a time from the store, unless asked otherwise
+PREVIEW_MAX = 25
+
+
+class RecordPickForm(forms.Form):
+    """Records of the store to preview: one by its BigCommerce id, else the next `count`
+    of its latest (`page` counts groups of `count`)."""
+
+    id = forms.CharField(
+        label="BigCommerce id",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 10}),
+        help_text="For guests, the id of one of their orders.",
+    )
+    count = forms.IntegerField(
+        label="Without an id: how many of the latest records",
+        required=False,
+        min_value=1,
+        max_value=PREVIEW_MAX,
+        initial=PREVIEW_COUNT,
+        widget=forms.NumberInput(attrs={"size": 4}),
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_id(self):
+        value = self.cleaned_data["id"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError(f"{value!r} is not a BigCommerce id: ids are numbers.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["count"] = cleaned.get("count") or PREVIEW_COUNT
+        cleaned["page"] = cleaned.get("page") or 1
+        return cleaned
+
+
+class SuggestionForm(forms.Form):
+    """A suggested field mapping, as its Accept or Reject button sends it."""
+
+    target_object = forms.CharField(max_length=80)
+    target_field = forms.CharField(max_length=80)
+    source = forms.CharField(max_length=500)
+    convert = forms.ChoiceField(choices=FieldMapping.CONVERSIONS, required=False)
+
+    def __init__(self, *args, setting: ObjectSetting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+
+    def clean_target_object(self):
+        value = self.cleaned_data["target_object"]
+        if value not in self.setting.target_objects():
+            raise forms.ValidationError(
+                f"{self.setting.get_source_display()} do not write {value}."
+            )
+        return value
+
+    def clean_target_field(self):
+        return check_api_name(self.cleaned_data["target_field"])
+
+    def clean_source(self):
+        return check_path(self.cleaned_data["source"])
+
+    def suggestion(self) -> Suggestion:
+        data = self.cleaned_data
+        return Suggestion(
+            data["target_object"], data["target_field"], data["source"], data["convert"], ""
+        )

@@ -281,7 +281,8 @@ class RecordTypeMapping(models.Model):
         ordering = ["target_object", "position", "pk"]
 
     def __str__(self):
-        return f"{self.target_object} record type {self.record_type} if {self.path} {self.operator}"
+        condition = f"{self.path} {self.get_operator_display()} {self.value}".strip()
+        return f"{self.target_object} record type {self.record_type} if {condition}"
 
     def as_rule(self) -> conditions.RecordTypeRule:
         return conditions.RecordTypeRule(
@@ -323,7 +324,7 @@ class SyncCondition(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        return f"{self.path} {self.get_operator_display()} {self.value}"
+        return f"{self.path} {self.get_operator_display()} {self.value}".strip()
 
     def as_condition(self) -> conditions.Condition:
         return conditions.Condition(self.path, self.operator, self.value)
@@ -363,3 +364,26 @@ class CouponCampaign(models.Model):
 def coupon_key(code: str) -> str:
     """How a coupon code is compared and named in the log: trimmed, in capitals."""
     return code.strip().upper()
+
+
+class RejectedSuggestion(models.Model):
+    """A suggested field mapping an admin turned down: not suggested again for the store."""
+
+    setting = models.ForeignKey(
+        ObjectSetting, on_delete=models.CASCADE, related_name="rejected_suggestions"
+    )
+    target_object = models.CharField(max_length=80)
+    target_field = models.CharField(max_length=80)
+    source = models.CharField(max_length=500)
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["setting", "target_object", "target_field", "source"],
+                name="rejected_suggestion_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target_object}.{self.target_field} ← {self.source} (rejected)"

@@ -45,13 +45,11 @@ def store_warnings(store, settings, bc=None) -> dict[str, list[Problem]]:
     }
     if not wanted:
         return {}
-    bc = bc or BigCommerceClient.for_store(
-        store, retry=SAMPLE_RETRY, session=Session(BIGCOMMERCE, timeout=SAMPLE_TIMEOUT)
-    )
+    bc = bc or sample_client(store)
     warnings = {}
     for setting, paths in wanted.items():
         try:
-            records = _sample(bc, setting.source, metafields=_any_metafield(paths))
+            records = read_sample(bc, setting.source, metafields=_any_metafield(paths))
         except APIError as exc:
             warnings[""] = [
                 Problem(
@@ -75,8 +73,15 @@ def _any_metafield(paths: list[str]) -> bool:
     return any(path.startswith("metafields.") for path in paths)
 
 
-def _sample(bc, source: str, *, metafields: bool) -> list[dict]:
-    """The latest records of `source` as the pipeline reads and derives them."""
+def sample_client(store) -> BigCommerceClient:
+    """A client for reads an admin waits for on a page."""
+    return BigCommerceClient.for_store(
+        store, retry=SAMPLE_RETRY, session=Session(BIGCOMMERCE, timeout=SAMPLE_TIMEOUT)
+    )
+
+
+def read_sample(bc, source: str, *, metafields: bool) -> list[dict]:
+    """The latest records of `source` as the pipeline reads and derives them (one page)."""
     records = [with_derived_fields(source, r) for r in reads.sample(bc, source, SAMPLE_SIZE)]
     if metafields:
         reads.attach_metafields(bc, source, records)

@@ -74,7 +74,7 @@ def check(
     filled = {r.target for r in rules} | PIPELINE_FIELDS.get(target_object, set())
     filled |= {external_id_field, "RecordTypeId"}
     for field in fields.values():
-        if _required(field) and field["name"] not in filled:
+        if required_by_salesforce(field) and field["name"] not in filled:
             problems.append(
                 Problem(
                     target_object,
@@ -144,7 +144,7 @@ def campaign_field_problems(field_name: str, described: dict) -> list[Problem]:
     return [Problem("Campaign", field_name, why)]
 
 
-def _required(field: dict) -> bool:
+def required_by_salesforce(field: dict) -> bool:
     return (
         not field.get("nillable", True)
         and field.get("createable", False)
@@ -240,3 +240,28 @@ def export_warnings(notes: dict[str, str]) -> list[Problem]:
         target_object, _, field = name.partition(".")
         warnings.append(Problem(target_object, field, f"{name} on export: {note}", WARNING))
     return warnings
+
+
+def value_problems(target_object: str, values: dict, described: dict) -> dict[str, str]:
+    """What Salesforce would refuse in one record's values, by field: fields the org lacks or
+    does not let the connector write, text longer than its field, values a restricted picklist
+    lacks."""
+    fields = {f["name"]: f for f in described.get("fields", [])}
+    found = {}
+    for name, value in values.items():
+        field, where = fields.get(name), f"{target_object}.{name}"
+        if field is None:
+            found[name] = f"{where} does not exist in this org."
+        elif not (field.get("createable") or field.get("updateable")):
+            found[name] = f"{where} is read-only in Salesforce."
+        elif value is None:
+            continue
+        elif isinstance(value, str) and field.get("length") and len(value) > field["length"]:
+            found[name] = (
+                f"{where} takes {field['length']} characters; this value has {len(value)}."
+            )
+        elif field["type"] == "picklist" and field.get("restrictedPicklist"):
+            allowed = {v["value"] for v in field.get("picklistValues", []) if v.get("active", True)}
+            if str(value) not in allowed:
+                found[name] = f"{where} has no picklist value {value!r}."
+    return found

@@ -10,13 +10,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from integrations.errors import APIError
-from mappings import services
+from mappings import pickers, services
+from mappings import suggestions as suggest
 from mappings.defaults import apply_default_template
 from mappings.export_targets import target_of
-from mappings.forms import RULE_KINDS, ObjectSettingForm, PreviewForm
-from mappings.models import ObjectSetting, SourceObject
+from mappings.forms import (
+    RULE_KINDS,
+    ObjectSettingForm,
+    PreviewForm,
+    RecordPickForm,
+    SuggestionForm,
+)
+from mappings.models import FieldMapping, ObjectSetting, SourceObject
 from stores import access
 from stores.models import Role
+from stores.services import forget_org_schema
 
 
 def overview(request, store_id):
@@ -70,20 +78,29 @@ def object_detail(request, store_id, source):
     return render(request, "mappings/object_detail.html", context)
 
 
+@transaction.non_atomic_requests
 def rule_edit(request, store_id, source, kind, rule_id=None):
-    """Add (no rule_id) or edit a field mapping, record type rule, matching rule or condition."""
+    """Add (no rule_id) or edit a field mapping, record type rule, matching rule or condition.
+
+    A field mapping's form lists the org's fields and the store's (HTTP calls: no transaction
+    held)."""
     store = access.get_store(request.user, store_id, needs=Role.ADMIN)
     setting = _setting(store, source)
     rule_kind = _rule_kind(kind)
     rule = get_object_or_404(rule_kind.model, pk=rule_id, setting=setting) if rule_id else None
     target = _target(setting, rule_kind, rule, request.GET.get("target", ""))
+    pickers_of = {}
+    if rule_kind.model is FieldMapping:
+        pickers_of["target_choices"] = pickers.target_choices(store, target)
     form = rule_kind.form(
-        request.POST or None, instance=rule, setting=setting, target_object=target
+        request.POST or None, instance=rule, setting=setting, target_object=target, **pickers_of
     )
     if request.method == "POST" and form.is_valid():
         form.save()
         _changed(request, store, f"{rule_kind.title.capitalize()} saved.")
         return redirect(_object_url(setting, kind, target))
+    if pickers_of:
+        form.offer_sources(pickers.source_choices(store, setting, target))
     context = {
         "store": store,
         "setting": setting,
@@ -95,16 +112,90 @@ def rule_edit(request, store_id, source, kind, rule_id=None):
     return render(request, "mappings/rule_form.html", context)
 
 
-@require_POST
 def rule_delete(request, store_id, source, kind, rule_id):
+    """GET names the rule to delete and asks; POST deletes it."""
     store = access.get_store(request.user, store_id, needs=Role.ADMIN)
     setting = _setting(store, source)
     rule_kind = _rule_kind(kind)
     rule = get_object_or_404(rule_kind.model, pk=rule_id, setting=setting)
     target = getattr(rule, "target_object", "")
-    rule.delete()
-    _changed(request, store, f"{rule_kind.title.capitalize()} deleted: {rule}.")
-    return redirect(_object_url(setting, kind, target))
+    cancel_url = _object_url(setting, kind, target)
+    if request.method == "POST":
+        rule.delete()
+        _changed(request, store, f"{rule_kind.title.capitalize()} deleted: {rule}.")
+        return redirect(cancel_url)
+    context = {
+        "store": store,
+        "setting": setting,
+        "rule_kind": rule_kind,
+        "rule": rule,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "mappings/rule_delete_confirm.html", context)
+
+
+@transaction.non_atomic_requests
+@require_POST
+def refresh_fields(request, store_id, source):
+    """Forget the org's cached describes, as its page does, and read this object's sObjects
+    again at once (HTTP calls: no transaction held)."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    setting = _setting(store, source)
+    back = redirect("store_mappings_object", store.pk, setting.source)
+    org = store.salesforce_org
+    if org is None:
+        messages.error(request, f"{store.name} has no Salesforce org to read fields from.")
+        return back
+    forget_org_schema(org)
+    services.forget_validation(store)
+    read = []
+    for target in setting.target_objects():
+        described, why = pickers.describe_target(store, target)
+        if described is None:
+            messages.error(request, why)
+            return back
+        read.append(f"{target} ({len(pickers.writable_fields(described))} writable fields)")
+    messages.success(request, f"Salesforce fields of {org.name} read afresh: {', '.join(read)}.")
+    return back
+
+
+@transaction.non_atomic_requests
+def suggestions(request, store_id, source):
+    """The suggestions for the object's unmapped store fields, as a part of its page (HTTP
+    calls: no transaction held)."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    setting = _setting(store, source)
+    found, note = suggest.suggestions_for(store, setting, request.user)
+    context = {"store": store, "setting": setting, "suggestions": found, "note": note}
+    return render(request, "mappings/suggestions.html", context)
+
+
+@require_POST
+def suggestion_answer(request, store_id, source, answer):
+    """Accept (the field mapping is created) or reject (not suggested again) a suggestion."""
+    store = access.get_store(request.user, store_id, needs=Role.ADMIN)
+    setting = _setting(store, source)
+    form = SuggestionForm(request.POST, setting=setting)
+    if not form.is_valid():
+        messages.error(request, f"Not a suggestion: {form.errors.as_text()}")
+        return redirect("store_mappings_object", store.pk, setting.source)
+    suggestion = form.suggestion()
+    if answer == "reject":
+        suggest.reject(setting, suggestion)
+        messages.success(request, f"Suggestion rejected: {suggestion}. It is not suggested again.")
+        return redirect(_object_url(setting, "suggestions", ""))
+    taken = setting.field_mappings.filter(
+        target_object=suggestion.target_object, target_field=suggestion.target_field
+    )
+    if taken.exists():
+        messages.error(
+            request,
+            f"{suggestion.target_object}.{suggestion.target_field} already has a mapping.",
+        )
+        return redirect(_object_url(setting, "fields", suggestion.target_object))
+    mapping = suggest.accept(setting, suggestion)
+    _changed(request, store, f"Field mapping added: {mapping}.")
+    return redirect(_object_url(setting, "fields", suggestion.target_object))
 
 
 @transaction.non_atomic_requests
@@ -158,7 +249,13 @@ def preview(request, store_id, source):
         result = services.preview_record(setting, target, form.cleaned_data["record"])
     elif request.method != "POST":
         result = services.preview_record(setting, target, example)
-    context = {"store": store, "setting": setting, "form": form, "result": result}
+    context = {
+        "store": store,
+        "setting": setting,
+        "form": form,
+        "result": result,
+        "pick_form": RecordPickForm() if setting.source != SourceObject.COUPON_REVENUE else None,
+    }
     return render(request, "mappings/preview.html", {**context, "target": target})
 
 

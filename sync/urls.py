@@ -1,8 +1,13 @@
 from django.urls import path
 
-from sync import coupon_views, views
+from sync import coupon_views, preview_views, views
 
 urlpatterns = [
+    path(
+        "stores/<int:store_id>/mappings/<str:source>/preview/records/",
+        preview_views.preview_records,
+        name="store_mappings_preview_records",
+    ),
     path("records/", views.record_list, name="record_list"),
     path("records/export/", views.records_export_selected, name="records_export_selected"),
     path("stores/<int:store_id>/runs/", views.run_list, name="run_list"),

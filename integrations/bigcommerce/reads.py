@@ -201,12 +201,13 @@ SAMPLE_READS = {
 SORTED_SAMPLES = {"customer", "guest", "product", "order"}  # the latest modified first
 
 
-def sample(bc, source: str, limit: int) -> list[dict]:
-    """One call: at most `limit` records of `source`, with the pipeline's includes."""
+def sample(bc, source: str, limit: int, page: int = 1) -> list[dict]:
+    """One call: at most `limit` records of `source`, with the pipeline's includes; `page`
+    pages on by `limit`."""
     version, path, params = SAMPLE_READS[source]
     if version == "v2":
-        return bc.get(path, **params, limit=limit, page=1) or []
-    return (bc.get(path, **params, limit=limit, page=1) or {}).get("data") or []
+        return bc.get(path, **params, limit=limit, page=page) or []
+    return (bc.get(path, **params, limit=limit, page=page) or {}).get("data") or []
 
 
 # --- metafields -----------------------------------------------------------------------------------

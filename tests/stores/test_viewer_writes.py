@@ -49,6 +49,9 @@ STATE_CHANGING = {
     "store_mappings_rule_new": POST,
     "store_mappings_rule_edit": POST,
     "store_mappings_rule_delete": POST,
+    "store_mappings_refresh_fields": POST,
+    "store_mappings_suggestion_accept": POST,
+    "store_mappings_suggestion_reject": POST,
     "coupon_list": POST,  # saves coupon revenue's settings
     "coupon_create": POST,
     "coupon_edit": POST,
@@ -117,6 +120,8 @@ READ_ONLY = {
     "org_detail",
     "store_mappings",
     "store_mappings_preview",  # a POST previews a record: it writes nothing, so viewers may
+    "store_mappings_preview_records",  # reads the store's records and the org, writes nothing
+    "store_mappings_suggestions",  # admins only; reads the store's records and the org
     "webhook_status",
     "webhook_event",
     "sandbox_console",
