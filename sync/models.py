@@ -52,6 +52,9 @@ class IdentityLink(models.Model):
     # The BigCommerce values of the exported fields as last synced either way, and when:
     # what tells which side changed a field since (a conflict when both did).
     synced_values = models.JSONField(default=dict, blank=True)
+    # The record's name in BigCommerce when last synced (customer name and email, product name
+    # and SKU, order number), for the record lists; blank for links made before it was kept.
+    label = models.CharField(max_length=255, blank=True, default="")
     exported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

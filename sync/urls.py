@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from sync import coupon_views, views
+from sync import coupon_views, record_views, views
+from sync.objects import OBJECTS
+
+
+class ListedObjectConverter:
+    """The slug of a listed object (customers, orders, ...): other words are not its URLs."""
+
+    regex = "|".join(OBJECTS)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ListedObjectConverter, "listed")
 
 urlpatterns = [
     path("records/", views.record_list, name="record_list"),
@@ -26,6 +42,11 @@ urlpatterns = [
     ),
     path("stores/<int:store_id>/records/import/", views.record_import, name="record_import"),
     path("stores/<int:store_id>/records/export/", views.record_export, name="record_export"),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/",
+        record_views.object_records,
+        name="object_records",
+    ),
     path("stores/<int:store_id>/schedules/", views.schedule_list, name="schedule_list"),
     path("stores/<int:store_id>/schedules/new/", views.schedule_create, name="schedule_create"),
     path(

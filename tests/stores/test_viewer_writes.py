@@ -102,6 +102,7 @@ READ_ONLY = {
     "dashboard",
     "settings",
     "record_list",
+    "object_records",
     "run_list",
     "run_detail",
     "run_progress",
@@ -221,6 +222,7 @@ def world(store_a, alice, org_a):
         "rule_id": rule.pk,
         "coupon_id": coupon.pk,
         "source": "order",
+        "object": "orders",
         "kind": "fields",
         "emulator": "bigcommerce",
     }
