@@ -25,6 +25,7 @@ class ListedObject:
     noun: str  # one record, in messages: "customer"
     source: str  # the SourceObject: runs, the log and the object's settings name it so
     target_object: str  # the main sObject; "" where the object's setting decides (categories)
+    companions: tuple[str, ...] = ()  # sObjects written with the main one: its Account
 
     @property
     def source_type(self) -> str:
@@ -35,10 +36,19 @@ class ListedObject:
 OBJECTS = {
     listed.slug: listed
     for listed in (
-        ListedObject("customers", "Customers", "customer", SourceObject.CUSTOMER, "Contact"),
-        ListedObject("guests", "Guests", "guest", SourceObject.GUEST, "Contact"),
+        ListedObject(
+            "customers", "Customers", "customer", SourceObject.CUSTOMER, "Contact", ("Account",)
+        ),
+        ListedObject("guests", "Guests", "guest", SourceObject.GUEST, "Contact", ("Account",)),
         ListedObject("categories", "Categories", "category", SourceObject.CATEGORY, ""),
-        ListedObject("products", "Products", "product", SourceObject.PRODUCT, "Product2"),
+        ListedObject(
+            "products",
+            "Products",
+            "product",
+            SourceObject.PRODUCT,
+            "Product2",
+            ("PricebookEntry",),
+        ),
         ListedObject("orders", "Orders", "order", SourceObject.ORDER, "Order"),
         ListedObject(
             "opportunities", "Opportunities", "opportunity", SourceObject.ORDER, "Opportunity"
@@ -77,3 +87,12 @@ def linked_records(store, listed: ListedObject, target_object: str) -> QuerySet[
             id_length=Length("source_id"),  # BigCommerce ids sort as numbers: shorter first
         )
     )
+
+
+def record_links(store, listed: ListedObject, row: IdentityLink) -> list[IdentityLink]:
+    """The links of a row's record that go with it: the row's own first, then its companions'
+    (a customer's Account beside its Contact)."""
+    companions = identity.links_of(store).filter(
+        source_type=row.source_type, source_id=row.source_id, target_object__in=listed.companions
+    )
+    return [row, *companions.order_by("target_object")]

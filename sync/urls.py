@@ -47,6 +47,11 @@ urlpatterns = [
         record_views.object_records,
         name="object_records",
     ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/<int:link_id>/delete/",
+        record_views.record_link_delete,
+        name="record_link_delete",
+    ),
     path("stores/<int:store_id>/schedules/", views.schedule_list, name="schedule_list"),
     path("stores/<int:store_id>/schedules/new/", views.schedule_create, name="schedule_create"),
     path(

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mappings.defaults import apply_default_template
 from mappings.models import CouponCampaign, FieldMapping, ObjectSetting
 from stores.models import Membership
-from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
+from sync.models import IdentityLink, ImportSchedule, Outcome, SyncLogEntry, SyncRun
 from sync.schedules import save_schedule
 from webhooks.models import WebhookEvent
 
@@ -61,6 +61,7 @@ STATE_CHANGING = {
     "record_import": POST,
     "records_export_selected": POST,
     "record_export": POST,
+    "record_link_delete": POST,
     "schedule_create": POST,
     "schedule_edit": POST,
     "schedule_delete": POST,
@@ -204,6 +205,14 @@ def world(store_a, alice, org_a):
         received_at=run.created_at,
         status=WebhookEvent.Status.FAILED,
     )
+    link = IdentityLink.objects.create(
+        store=store_a,
+        org=org_a,
+        source_type="order",
+        source_id="101",
+        target_object="Order",
+        target_id="801000000000101AAA",
+    )
     schedule = save_schedule(ImportSchedule(store=store_a, source="order", every_minutes=60))
     rule = FieldMapping.objects.filter(setting__store=store_a, setting__source="order").first()
     coupon = CouponCampaign.objects.create(
@@ -221,6 +230,7 @@ def world(store_a, alice, org_a):
         "event_id": event.pk,
         "rule_id": rule.pk,
         "coupon_id": coupon.pk,
+        "link_id": link.pk,
         "source": "order",
         "object": "orders",
         "kind": "fields",

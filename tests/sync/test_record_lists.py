@@ -1,7 +1,9 @@
 """The record lists of a store: one per object, with each record's name, its Salesforce record
 and its latest sync, the actions on rows and on many rows, filters, columns and saved views."""
 
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -9,7 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sync.models import IdentityLink, Outcome, SyncLogEntry
+from integrations.salesforce.client import RecordResult
+from mappings.defaults import apply_default_template
+from mappings.models import DeleteAction, ObjectSetting
+from sync.models import IdentityLink, Outcome, SyncLogEntry, SyncRun
+from sync.tasks import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +133,171 @@ def test_the_list_costs_the_same_queries_whatever_its_rows(client_for, oscar, st
         response = client.get(orders_url(store_a))
     assert len(rows(response)) == 39
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.fixture
+def enqueued(django_capture_on_commit_callbacks):
+    """The ids of the runs whose task is queued once the request's transaction commits."""
+
+    @contextmanager
+    def capture():
+        run_ids = []
+        with (
+            patch.object(run_import, "delay") as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            yield run_ids
+        run_ids.extend(call.args[0] for call in delay.call_args_list)
+
+    return capture
+
+
+@pytest.fixture
+def settings_a(store_a):
+    apply_default_template(store_a)
+    ObjectSetting.objects.filter(store=store_a, source="customer").update(direction="both")
+    return store_a
+
+
+def customer(store, source_id=7, label="Jane Doe (jane@example.com)"):
+    contact = link(
+        store,
+        source_id,
+        source_type="customer",
+        target="Contact",
+        target_id=f"003{source_id:015d}",
+        label=label,
+    )
+    link(
+        store, source_id, source_type="customer", target="Account", target_id=f"001{source_id:015d}"
+    )
+    return contact
+
+
+def customers_url(store):
+    return reverse("object_records", args=[store.pk, "customers"])
+
+
+def delete_url(store, row):
+    return reverse("record_link_delete", args=[store.pk, "customers", row.pk])
+
+
+def test_an_operator_sees_the_row_actions_and_a_viewer_none(
+    client_for, oscar, victor, settings_a, org
+):
+    row = customer(settings_a)
+    operator_page = client_for(oscar).get(customers_url(settings_a)).content.decode()
+    viewer_page = client_for(victor).get(customers_url(settings_a)).content.decode()
+    for action in ("Import customer 7", "Export customer 7", "Delete the link of customer 7"):
+        assert action in operator_page
+        assert action not in viewer_page
+    assert delete_url(settings_a, row) in operator_page
+
+
+def test_row_import_and_export_start_runs_for_an_operator(
+    client_for, oscar, settings_a, org, enqueued
+):
+    row = customer(settings_a)
+    client = client_for(oscar)
+    with enqueued() as run_ids:
+        imported = client.post(
+            reverse("record_import", args=[settings_a.pk]), {"source": "customer", "source_id": "7"}
+        )
+        exported = client.post(
+            reverse("record_export", args=[settings_a.pk]),
+            {"source": "customer", "source_id": row.target_id},
+        )
+    runs = {run.direction: run for run in SyncRun.objects.all()}
+    assert runs["import"].source_ids == ["7"] and runs["export"].source_ids == [row.target_id]
+    assert imported.url == reverse("run_detail", args=[settings_a.pk, runs["import"].pk])
+    assert exported.url == reverse("run_detail", args=[settings_a.pk, runs["export"].pk])
+    assert sorted(run_ids) == sorted(run.pk for run in runs.values())
+
+
+def test_a_viewer_can_neither_import_nor_export_a_row(
+    client_for, victor, settings_a, org, enqueued
+):
+    row = customer(settings_a)
+    client = client_for(victor)
+    with enqueued() as run_ids:
+        imported = client.post(
+            reverse("record_import", args=[settings_a.pk]), {"source": "customer", "source_id": "7"}
+        )
+        exported = client.post(
+            reverse("record_export", args=[settings_a.pk]),
+            {"source": "customer", "source_id": row.target_id},
+        )
+    assert (imported.status_code, exported.status_code) == (403, 403)
+    assert run_ids == [] and not SyncRun.objects.exists()
+
+
+def test_the_delete_page_names_the_record_and_deletes_only_after_a_post(
+    client_for, oscar, settings_a, org
+):
+    row = customer(settings_a)
+    client = client_for(oscar)
+
+    page = client.get(delete_url(settings_a, row)).content.decode()
+
+    assert "Jane Doe (jane@example.com)" in page
+    assert "003000000000000007" in page and "001000000000000007" in page
+    assert "the Salesforce records stay" in page
+    assert IdentityLink.objects.count() == 2
+    response = client.post(delete_url(settings_a, row))
+    assert response.url == customers_url(settings_a)
+    assert not IdentityLink.objects.exists()
+    entry = SyncLogEntry.objects.get()
+    assert (entry.source, entry.source_id, entry.outcome) == ("customer", "7", Outcome.DELETED)
+    assert entry.target_id == row.target_id
+
+
+class FakeSalesforce:
+    def __init__(self, refuse=False):
+        self.deleted = []
+        self.refuse = refuse
+
+    def delete_many(self, ids):
+        from integrations import errors
+
+        self.deleted += ids
+        error = (
+            errors.ValidationFailed("Cannot delete", code="DELETE_FAILED") if self.refuse else None
+        )
+        return [RecordResult({"Id": i}, error=error) for i in ids]
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+def test_where_the_setting_deletes_in_salesforce_the_salesforce_records_go_too(
+    client_for, oscar, settings_a, org, refuse
+):
+    ObjectSetting.objects.filter(store=settings_a, source="customer").update(
+        on_delete=DeleteAction.DELETE
+    )
+    row = customer(settings_a)
+    client = client_for(oscar)
+    fake = FakeSalesforce(refuse=refuse)
+
+    page = client.get(delete_url(settings_a, row)).content.decode()
+    assert "these 2 Salesforce records are deleted too" in page
+    assert fake.deleted == []
+    with patch("sync.deletion.SalesforceClient.for_org", return_value=fake):
+        client.post(delete_url(settings_a, row))
+
+    assert sorted(fake.deleted) == ["001000000000000007", "003000000000000007"]
+    assert IdentityLink.objects.exists() == refuse  # a refused delete keeps the links
+    outcome = SyncLogEntry.objects.get().outcome
+    assert outcome == (Outcome.FAILED if refuse else Outcome.DELETED)
+
+
+def test_a_viewer_cannot_delete_a_link(client_for, victor, settings_a, org):
+    row = customer(settings_a)
+    client = client_for(victor)
+    assert client.get(delete_url(settings_a, row)).status_code == 403
+    assert client.post(delete_url(settings_a, row)).status_code == 403
+    assert IdentityLink.objects.count() == 2 and not SyncLogEntry.objects.exists()
+
+
+def test_a_row_of_another_list_is_not_found(client_for, oscar, settings_a, org):
+    order = link(settings_a, 101)
+    response = client_for(oscar).get(delete_url(settings_a, order))
+    assert response.status_code == 404
