@@ -56,3 +56,13 @@ def exportable_links(links, store_ids) -> set[int]:
         if (link.store_id, link.source_type) in found
         and link.target_object == EXPORT_TARGETS[link.source_type].main_object
     }
+
+
+def exports_object(store, source: str, target_object: str) -> bool:
+    """Whether the store exports the object whose records link to this sObject."""
+    target = EXPORT_TARGETS.get(source)
+    return (
+        target is not None
+        and target.main_object == target_object
+        and ((store.pk, source) in exporting([store.pk]))
+    )

@@ -5,9 +5,14 @@ Only the list of records not yet imported reads BigCommerce, outside any transac
 others queue runs for the worker.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.db import transaction
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
@@ -16,10 +21,15 @@ from stores import access
 from stores.models import Role
 from sync import deletion, identity
 from sync.objects import OBJECTS, linked_records, main_object, record_links
-from sync.queries import exportable_links
+from sync.presentation import start_and_show
+from sync.queries import exportable_links, exports_object
+from sync.resync import export_records, import_chosen
+from sync.runs import RunRefused
 from sync.tables import RecordTable
 
 ROWS_PER_PAGE = 50
+# The most records one mass action puts in a run; more is what a full import is for.
+MAX_CHOSEN = 10_000
 
 
 def object_records(request, store_id, object):
@@ -27,7 +37,8 @@ def object_records(request, store_id, object):
     store = access.get_store(request.user, store_id)
     listed = OBJECTS[object]
     can_operate = store.user_role.allows(Role.OPERATOR)
-    rows = linked_records(store, listed, main_object(store, listed))
+    target_object = main_object(store, listed)
+    rows = linked_records(store, listed, target_object)
     table = RecordTable(rows, exclude=() if can_operate else ("select",))
     RequestConfig(
         request, paginate={"per_page": ROWS_PER_PAGE, "paginator_class": LazyPaginator}
@@ -39,6 +50,7 @@ def object_records(request, store_id, object):
         "objects": OBJECTS.values(),
         "table": table,
         "can_operate": can_operate,
+        "exports": can_operate and exports_object(store, listed.source, target_object),
         "exportable": exportable_links(page_rows, [store.pk]) if can_operate else set(),
     }
     return render(request, "sync/records/object_records.html", context)
@@ -81,3 +93,52 @@ def record_link_delete(request, store_id, object, link_id):
 def _name(listed, row) -> str:
     named = f" ({row.label})" if row.label else ""
     return f"{listed.noun.capitalize()} {row.source_id}{named}"
+
+
+@require_POST
+def records_action(request, store_id, object):
+    """Import or export the chosen rows, or every row the list's filters keep: one run, whose
+    page the user lands on."""
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    listed = OBJECTS[object]
+    query = QueryDict(request.POST.get("query", ""))
+    back = reverse("object_records", args=[store.pk, listed.slug])
+    back += f"?{query.urlencode()}" if query else ""
+    verb, _, which = request.POST.get("action", "").partition("-")
+    rows = linked_records(store, listed, main_object(store, listed))
+    if which == "selected":
+        rows = rows.filter(pk__in=[i for i in request.POST.getlist("link") if i.isdigit()])
+    elif which != "filtered" or verb not in ("import", "export"):
+        messages.error(request, "Choose an action: import or export, chosen or filtered rows.")
+        return redirect(back)
+    start = _export if verb == "export" else _import
+    return start_and_show(
+        request, store, partial(start, store, listed, rows, request.user), back=back
+    )
+
+
+def _import(store, listed, rows, user):
+    ids = list(rows.order_by().values_list("source_id", flat=True)[: MAX_CHOSEN + 1])
+    return import_chosen(store, listed.source, _within_limit(ids), user)
+
+
+def _export(store, listed, rows, user):
+    chosen = list(
+        rows.order_by().only("pk", "store_id", "source_type", "target_object", "target_id")[
+            : MAX_CHOSEN + 1
+        ]
+    )
+    exportable = exportable_links(chosen, [store.pk])
+    ids = [row.target_id for row in chosen if row.pk in exportable]
+    if chosen and not ids:
+        raise RunRefused(f"{listed.title} are not exported: none of these records exports.")
+    return export_records(store, listed.source, _within_limit(ids), user)
+
+
+def _within_limit(ids: list[str]) -> list[str]:
+    if len(ids) > MAX_CHOSEN:
+        raise RunRefused(
+            f"More than {MAX_CHOSEN:,} records: narrow the filters, or start a full import or "
+            "export from the Runs page."
+        )
+    return ids

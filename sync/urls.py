@@ -48,6 +48,11 @@ urlpatterns = [
         name="object_records",
     ),
     path(
+        "stores/<int:store_id>/records/<listed:object>/actions/",
+        record_views.records_action,
+        name="records_action",
+    ),
+    path(
         "stores/<int:store_id>/records/<listed:object>/<int:link_id>/delete/",
         record_views.record_link_delete,
         name="record_link_delete",

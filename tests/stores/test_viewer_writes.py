@@ -62,6 +62,7 @@ STATE_CHANGING = {
     "records_export_selected": POST,
     "record_export": POST,
     "record_link_delete": POST,
+    "records_action": POST,
     "schedule_create": POST,
     "schedule_edit": POST,
     "schedule_delete": POST,

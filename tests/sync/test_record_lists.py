@@ -301,3 +301,53 @@ def test_a_row_of_another_list_is_not_found(client_for, oscar, settings_a, org):
     order = link(settings_a, 101)
     response = client_for(oscar).get(delete_url(settings_a, order))
     assert response.status_code == 404
+
+
+def action_url(store, slug="customers"):
+    return reverse("records_action", args=[store.pk, slug])
+
+
+@pytest.mark.parametrize(
+    ("action", "direction", "expected"),
+    [
+        ("import-selected", "import", ["7", "9"]),
+        ("export-selected", "export", ["003000000000000007", "003000000000000009"]),
+        ("import-filtered", "import", ["7", "8", "9"]),
+        ("export-filtered", "export", [f"00300000000000000{i}" for i in (7, 8, 9)]),
+    ],
+)
+def test_a_mass_action_starts_exactly_one_run_of_the_right_records(
+    client_for, oscar, settings_a, org, enqueued, action, direction, expected
+):
+    rows = [customer(settings_a, i) for i in (7, 8, 9)]
+    chosen = [rows[0].pk, rows[2].pk]
+    with enqueued() as run_ids:
+        response = client_for(oscar).post(
+            action_url(settings_a), {"action": action, "link": chosen, "query": ""}
+        )
+    run = SyncRun.objects.get()
+    assert (run.kind, run.source, run.direction) == ("records", "customer", direction)
+    assert sorted(run.source_ids) == expected
+    assert run_ids == [run.pk]
+    assert response.url == reverse("run_detail", args=[settings_a.pk, run.pk])
+
+
+def test_a_mass_export_of_an_object_that_does_not_export_is_refused(
+    client_for, oscar, settings_a, org
+):
+    link(settings_a, 101)
+    response = client_for(oscar).post(
+        action_url(settings_a, "orders"), {"action": "export-filtered", "query": ""}
+    )
+    assert response.url == reverse("object_records", args=[settings_a.pk, "orders"])
+    assert not SyncRun.objects.exists()
+
+
+def test_a_viewer_cannot_start_a_mass_action(client_for, victor, settings_a, org, enqueued):
+    customer(settings_a)
+    with enqueued() as run_ids:
+        response = client_for(victor).post(
+            action_url(settings_a), {"action": "import-filtered", "query": ""}
+        )
+    assert response.status_code == 403
+    assert run_ids == [] and not SyncRun.objects.exists()
