@@ -12,10 +12,11 @@ from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
+from integrations.errors import APIError
 from mappings.models import DeleteAction
 from stores import access
 from stores.models import Role
@@ -26,6 +27,7 @@ from sync.queries import exportable_links, exports_object
 from sync.resync import export_records, import_chosen
 from sync.runs import RunRefused
 from sync.tables import RecordTable
+from sync.unlinked import TooMany, all_unlinked_ids, unlinked_page
 
 ROWS_PER_PAGE = 50
 # The most records one mass action puts in a run; more is what a full import is for.
@@ -54,6 +56,53 @@ def object_records(request, store_id, object):
         "exportable": exportable_links(page_rows, [store.pk]) if can_operate else set(),
     }
     return render(request, "sync/records/object_records.html", context)
+
+
+@transaction.non_atomic_requests  # reads BigCommerce
+@require_GET
+def records_not_imported(request, store_id, object):
+    """The object's records in BigCommerce without a link yet, a BigCommerce page at a time."""
+    store = access.get_store(request.user, store_id)
+    listed = OBJECTS[object]
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    context = {
+        "store": store,
+        "listed": listed,
+        "objects": OBJECTS.values(),
+        "can_operate": store.user_role.allows(Role.OPERATOR),
+        "page": None,
+        "error": "",
+    }
+    try:
+        context["page"] = unlinked_page(store, listed, main_object(store, listed), number)
+    except APIError as exc:
+        context["error"] = f"BigCommerce could not be read: {exc}"
+    return render(request, "sync/records/not_imported.html", context)
+
+
+@transaction.non_atomic_requests  # "everything" reads BigCommerce first
+@require_POST
+def records_import_not_imported(request, store_id, object):
+    """Import the chosen records of the "Not yet imported" list, or every record without a
+    link: one run."""
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    listed = OBJECTS[object]
+    back = reverse("records_not_imported", args=[store.pk, listed.slug])
+    if request.POST.get("action") == "everything":
+        try:
+            ids = all_unlinked_ids(store, listed, main_object(store, listed))
+        except (APIError, TooMany) as exc:
+            messages.error(request, f"Nothing was started. {exc}")
+            return redirect(back)
+        if not ids:
+            messages.success(request, f"Every one of the store's {listed.title.lower()} is linked.")
+            return redirect(back)
+    else:
+        ids = [i.strip() for i in request.POST.getlist("source_id") if i.strip()][:MAX_CHOSEN]
+    return start_and_show(
+        request, store, partial(import_chosen, store, listed.source, ids, request.user), back=back
+    )
 
 
 def _row_of(request, store_id, object, link_id, needs=Role.VIEWER):

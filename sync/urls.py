@@ -48,6 +48,16 @@ urlpatterns = [
         name="object_records",
     ),
     path(
+        "stores/<int:store_id>/records/<listed:object>/not-imported/",
+        record_views.records_not_imported,
+        name="records_not_imported",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/not-imported/import/",
+        record_views.records_import_not_imported,
+        name="records_import_not_imported",
+    ),
+    path(
         "stores/<int:store_id>/records/<listed:object>/actions/",
         record_views.records_action,
         name="records_action",

@@ -203,10 +203,16 @@ SORTED_SAMPLES = {"customer", "guest", "product", "order"}  # the latest modifie
 
 def sample(bc, source: str, limit: int) -> list[dict]:
     """One call: at most `limit` records of `source`, with the pipeline's includes."""
+    return page_of(bc, source, 1, limit)
+
+
+def page_of(bc, source: str, page: int, limit: int) -> list[dict]:
+    """One call: page `page` (from 1) of `source`'s records, `limit` to a page, ordered as
+    its sample is (the latest modified first where the API sorts so)."""
     version, path, params = SAMPLE_READS[source]
     if version == "v2":
-        return bc.get(path, **params, limit=limit, page=1) or []
-    return (bc.get(path, **params, limit=limit, page=1) or {}).get("data") or []
+        return bc.get(path, **params, limit=limit, page=page) or []
+    return (bc.get(path, **params, limit=limit, page=page) or {}).get("data") or []
 
 
 # --- metafields -----------------------------------------------------------------------------------
