@@ -20,7 +20,9 @@ from integrations.errors import APIError
 from mappings.models import DeleteAction
 from stores import access
 from stores.models import Role
-from sync import deletion, identity
+from sync import deletion, identity, list_choices
+from sync.filters import RecordFilter
+from sync.forms import ListChoicesForm, SavedViewForm
 from sync.objects import OBJECTS, linked_records, main_object, record_links
 from sync.presentation import start_and_show
 from sync.queries import exportable_links, exports_object
@@ -35,13 +37,20 @@ MAX_CHOSEN = 10_000
 
 
 def object_records(request, store_id, object):
-    """The records of one object of a store that the connector has linked."""
+    """The records of one object of a store that the connector has linked: filtered, searched
+    and sorted, with the columns the user (or the chosen saved view) shows."""
     store = access.get_store(request.user, store_id)
     listed = OBJECTS[object]
+    view = _chosen_view(store, listed, request.GET.get("view"))
+    if view is not None and set(request.GET) == {"view"}:
+        return redirect(f"{request.path}?{list_choices.view_query(view)}")
     can_operate = store.user_role.allows(Role.OPERATOR)
+    choices = list_choices.preference(request.user, listed.slug)
+    shown = view.columns if view is not None else choices.columns
     target_object = main_object(store, listed)
-    rows = linked_records(store, listed, target_object)
-    table = RecordTable(rows, exclude=() if can_operate else ("select",))
+    filtered = _filtered(store, listed, target_object, request.GET, choices.search_fields)
+    hidden = [name for name, _ in RecordTable.choosable() if name not in shown]
+    table = RecordTable(filtered.qs, exclude=[*hidden, *([] if can_operate else ["select"])])
     RequestConfig(
         request, paginate={"per_page": ROWS_PER_PAGE, "paginator_class": LazyPaginator}
     ).configure(table)
@@ -51,11 +60,81 @@ def object_records(request, store_id, object):
         "listed": listed,
         "objects": OBJECTS.values(),
         "table": table,
+        "filter": filtered,
         "can_operate": can_operate,
+        "choices_form": ListChoicesForm(
+            initial={"columns": choices.columns, "search_fields": choices.search_fields}
+        ),
+        "shown": shown,
+        "views": list_choices.views_of(store, listed.slug),
+        "view": view,
         "exports": can_operate and exports_object(store, listed.source, target_object),
         "exportable": exportable_links(page_rows, [store.pk]) if can_operate else set(),
     }
     return render(request, "sync/records/object_records.html", context)
+
+
+def _chosen_view(store, listed, view_id):
+    if not (view_id and view_id.isdigit()):
+        return None
+    return list_choices.views_of(store, listed.slug).filter(pk=view_id).first()
+
+
+def _filtered(store, listed, target_object, params, search_fields) -> RecordFilter:
+    rows = linked_records(store, listed, target_object)
+    return RecordFilter(params, rows, search_fields=search_fields)
+
+
+def _back_to_list(store, listed, query: str):
+    url = reverse("object_records", args=[store.pk, listed.slug])
+    query = QueryDict(query).urlencode()  # only parameters, whatever was posted
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_POST
+def record_list_choices(request, store_id, object):
+    """Save the columns a user shows and the fields their search looks in (any member: they
+    change only that user's own list)."""
+    store = access.get_store(request.user, store_id)
+    listed = OBJECTS[object]
+    form = ListChoicesForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        list_choices.save_preference(
+            request.user, listed.slug, data["columns"], data["search_fields"]
+        )
+        messages.success(request, "Columns and search saved for this list.")
+    else:
+        messages.error(request, "Not saved: choose at least one field to search in.")
+    return _back_to_list(store, listed, request.POST.get("query", ""))
+
+
+@require_POST
+def record_list_view_save(request, store_id, object):
+    """Save the list as shown under a name, for every member of the store."""
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    listed = OBJECTS[object]
+    form = SavedViewForm(request.POST)
+    query = QueryDict(request.POST.get("query", ""))
+    if not form.is_valid():
+        messages.error(request, "Not saved: give the view a name.")
+        return _back_to_list(store, listed, query.urlencode())
+    data = form.cleaned_data
+    view = list_choices.save_view(
+        store, listed.slug, data["name"], query, data["columns"], request.user
+    )
+    messages.success(request, f"View “{view.name}” saved for the members of {store.name}.")
+    return _back_to_list(store, listed, list_choices.view_query(view))
+
+
+@require_POST
+def record_list_view_delete(request, store_id, object, view_id):
+    store = access.get_store(request.user, store_id, needs=Role.OPERATOR)
+    listed = OBJECTS[object]
+    view = get_object_or_404(list_choices.views_of(store, listed.slug), pk=view_id)
+    view.delete()
+    messages.success(request, f"View “{view.name}” deleted.")
+    return _back_to_list(store, listed, "")
 
 
 @transaction.non_atomic_requests  # reads BigCommerce
@@ -154,7 +233,8 @@ def records_action(request, store_id, object):
     back = reverse("object_records", args=[store.pk, listed.slug])
     back += f"?{query.urlencode()}" if query else ""
     verb, _, which = request.POST.get("action", "").partition("-")
-    rows = linked_records(store, listed, main_object(store, listed))
+    search_fields = list_choices.preference(request.user, listed.slug).search_fields
+    rows = _filtered(store, listed, main_object(store, listed), query, search_fields).qs
     if which == "selected":
         rows = rows.filter(pk__in=[i for i in request.POST.getlist("link") if i.isdigit()])
     elif which != "filtered" or verb not in ("import", "export"):

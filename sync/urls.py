@@ -58,6 +58,21 @@ urlpatterns = [
         name="records_import_not_imported",
     ),
     path(
+        "stores/<int:store_id>/records/<listed:object>/choices/",
+        record_views.record_list_choices,
+        name="record_list_choices",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/views/",
+        record_views.record_list_view_save,
+        name="record_list_view_save",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/views/<int:view_id>/delete/",
+        record_views.record_list_view_delete,
+        name="record_list_view_delete",
+    ),
+    path(
         "stores/<int:store_id>/records/<listed:object>/actions/",
         record_views.records_action,
         name="records_action",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from integrations.salesforce.client import RecordResult
 from mappings.defaults import apply_default_template
 from mappings.models import DeleteAction, ObjectSetting
-from sync.models import IdentityLink, Outcome, SyncLogEntry, SyncRun
+from sync.models import IdentityLink, Outcome, SavedListView, SyncLogEntry, SyncRun
 from sync.tasks import run_import
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,10 @@ def rows(response) -> list[str]:
     """The BigCommerce ids of the rows shown."""
     table = response.context["table"]
     return [row.record.source_id for row in table.page.object_list]
+
+
+def headers(response) -> list[str]:
+    return [str(column.header) for column in response.context["table"].columns]
 
 
 def orders_url(store, **params):
@@ -351,3 +355,126 @@ def test_a_viewer_cannot_start_a_mass_action(client_for, victor, settings_a, org
         )
     assert response.status_code == 403
     assert run_ids == [] and not SyncRun.objects.exists()
+
+
+@pytest.fixture
+def mixed(store_a, org):
+    """Four orders: failed today, created 10 days ago, exported yesterday, never synced."""
+    link(store_a, 1, label="Order #1 · Ann Failed")
+    log(store_a, 1, Outcome.FAILED)
+    link(store_a, 2, label="Order #2 · Bo Created")
+    log(store_a, 2, Outcome.CREATED, ago=10)
+    exported = link(store_a, 3, label="Order #3 · Cy Exported")
+    log(store_a, exported.target_id, Outcome.UPDATED, direction="export", ago=1)
+    link(store_a, 4, label="Order #4 · Di Never")
+    return store_a
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["1", "2", "3", "4"]),
+        ({"outcome": "failed"}, ["1"]),
+        ({"outcome": "never"}, ["4"]),
+        ({"direction": "export"}, ["3"]),
+        ({"direction": "import"}, ["1", "2"]),
+        ({"synced_after": str(timezone.localdate() - timedelta(days=3))}, ["1", "3"]),
+        ({"synced_before": str(timezone.localdate() - timedelta(days=5))}, ["2"]),
+        ({"q": "bo created"}, ["2"]),  # in the name, whatever the case
+        ({"q": "3"}, ["3"]),  # a BigCommerce id matches whole: not 13, not the dates
+        ({"q": "801000000000000000004"[:15]}, ["1", "2", "3", "4"]),  # Salesforce Id prefix
+    ],
+)
+def test_filters_and_search_narrow_the_rows(client_for, victor, mixed, params, expected):
+    response = client_for(victor).get(orders_url(mixed), params)
+    assert sorted(rows(response)) == expected
+
+
+def test_a_search_looks_only_in_the_fields_the_user_chose(client_for, victor, mixed):
+    client = client_for(victor)
+    url = reverse("record_list_choices", args=[mixed.pk, "orders"])
+    client.post(url, {"columns": ["label"], "search_fields": ["source_id"], "query": ""})
+    assert rows(client.get(orders_url(mixed), {"q": "Ann"})) == []
+    assert rows(client.get(orders_url(mixed), {"q": "1"})) == ["1"]
+
+
+def test_sorting_by_a_column(client_for, victor, mixed):
+    link(mixed, 10, label="Order #10")
+    client = client_for(victor)
+    assert rows(client.get(orders_url(mixed), {"sort": "source_id"})) == ["1", "2", "3", "4", "10"]
+    assert rows(client.get(orders_url(mixed), {"sort": "-label"}))[0] == "4"
+
+
+def test_the_columns_a_user_chooses_stay_theirs(client_for, victor, oscar, mixed):
+    client = client_for(victor)
+    response = client.post(
+        reverse("record_list_choices", args=[mixed.pk, "orders"]),
+        {
+            "columns": ["label", "last_outcome"],
+            "search_fields": ["label"],
+            "query": "outcome=failed",
+        },
+    )
+    assert response.url == orders_url(mixed) + "?outcome=failed"
+    assert headers(client.get(orders_url(mixed))) == [
+        "BigCommerce id",
+        "Name",
+        "Outcome",
+        "Actions",
+    ]
+    customers = client.get(reverse("object_records", args=[mixed.pk, "customers"]))
+    assert "Salesforce record" in headers(customers)  # not on the customers' list
+    assert "Salesforce record" in headers(client_for(oscar).get(orders_url(mixed)))  # nor theirs
+
+
+def test_a_saved_view_is_shared_with_the_stores_members_only(
+    client_for, oscar, victor, bob, mixed, store_b
+):
+    response = client_for(oscar).post(
+        reverse("record_list_view_save", args=[mixed.pk, "orders"]),
+        {"name": "Failing", "query": "outcome=failed&sort=-label", "columns": ["label"]},
+    )
+    view = SavedListView.objects.get()
+    assert (view.name, view.filters, view.sort, view.columns) == (
+        "Failing",
+        {"outcome": ["failed"]},
+        "-label",
+        ["label"],
+    )
+    assert response.url.startswith(orders_url(mixed) + "?")
+
+    viewer = client_for(victor)
+    assert f'<option value="{view.pk}"' in viewer.get(orders_url(mixed)).content.decode()
+    chosen = viewer.get(orders_url(mixed), {"view": view.pk})
+    assert chosen.status_code == 302
+    shown = viewer.get(chosen.url)
+    assert rows(shown) == ["1"]
+    assert headers(shown) == ["BigCommerce id", "Name", "Actions"]
+
+    outsider = client_for(bob)
+    assert outsider.get(orders_url(mixed), {"view": view.pk}).status_code == 404
+    own_store = outsider.get(reverse("object_records", args=[store_b.pk, "orders"]))
+    assert "Failing" not in own_store.content.decode()
+    assert (
+        outsider.get(
+            reverse("object_records", args=[store_b.pk, "orders"]), {"view": view.pk}
+        ).context["view"]
+        is None
+    )
+
+
+def test_a_viewer_cannot_save_a_view(client_for, victor, mixed):
+    response = client_for(victor).post(
+        reverse("record_list_view_save", args=[mixed.pk, "orders"]),
+        {"name": "Mine", "query": "outcome=failed"},
+    )
+    assert response.status_code == 403 and not SavedListView.objects.exists()
+
+
+def test_a_mass_action_on_the_filtered_rows_takes_only_those(client_for, oscar, mixed, enqueued):
+    with enqueued():
+        client_for(oscar).post(
+            reverse("records_action", args=[mixed.pk, "orders"]),
+            {"action": "import-filtered", "query": "outcome=never"},
+        )
+    assert SyncRun.objects.get().source_ids == ["4"]
