@@ -8,7 +8,7 @@ sObject their links point at.
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 
 from mappings.models import ObjectSetting, SourceObject, targets_for
@@ -96,3 +96,26 @@ def record_links(store, listed: ListedObject, row: IdentityLink) -> list[Identit
         source_type=row.source_type, source_id=row.source_id, target_object__in=listed.companions
     )
     return [row, *companions.order_by("target_object")]
+
+
+def counts(stores) -> dict[tuple[int, str], int]:
+    """(store id, object slug) -> how many records of the object the store has linked in its
+    org: one grouped count over the listed links of all these stores."""
+    listed = {(o.source_type, o.target_object): o.slug for o in OBJECTS.values()}
+    categories = OBJECTS["categories"]
+    links = IdentityLink.objects.filter(
+        store__in=stores, org_id=F("store__salesforce_org_id")
+    ).filter(
+        Q(source_type=categories.source_type)
+        | Q(*[Q(source_type=t, target_object=o) for t, o in listed if o], _connector=Q.OR)
+    )
+    found: dict[tuple[int, str], int] = {}
+    grouped = links.values("store_id", "source_type", "target_object").annotate(n=Count("pk"))
+    for row in grouped.order_by():
+        slug = listed.get((row["source_type"], row["target_object"]))
+        if row["source_type"] == categories.source_type:
+            slug = categories.slug  # whatever sObject the store's categories go to
+        if slug is not None:
+            key = (row["store_id"], slug)
+            found[key] = found.get(key, 0) + row["n"]
+    return found

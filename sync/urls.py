@@ -20,7 +20,6 @@ register_converter(ListedObjectConverter, "listed")
 
 urlpatterns = [
     path("records/", views.record_list, name="record_list"),
-    path("records/export/", views.records_export_selected, name="records_export_selected"),
     path("stores/<int:store_id>/runs/", views.run_list, name="run_list"),
     path("stores/<int:store_id>/runs/start/", views.run_start, name="run_start"),
     path(

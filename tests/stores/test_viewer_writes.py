@@ -67,7 +67,6 @@ STATE_CHANGING = {
     "run_cancel": POST,
     "run_resync_failed": POST,
     "record_import": POST,
-    "records_export_selected": POST,
     "record_export": POST,
     "record_link_delete": POST,
     "records_action": POST,
