@@ -18,7 +18,6 @@ from stores import access
 from stores.models import Role, Store
 from sync.models import Outcome, SyncLogEntry
 from sync.presentation import start_and_show
-from sync.queries import operated_store_ids
 from sync.resync import RESYNC_LIMIT, resync_entries, resync_entry, sync_again
 from sync.runs import RunRefused
 
@@ -33,7 +32,7 @@ def log_list(request):
         "entries": keyset_page(
             filters.entries().select_related("store__salesforce_org"), request.GET
         ),
-        "operated": operated_store_ids(request.user, stores),
+        "operated": access.operated_store_ids(request.user),
     }
     return render(request, "logs/log_list.html", context)
 
@@ -49,7 +48,7 @@ def log_resync_many(request):
     else:
         ids = [i for i in request.POST.getlist("entry") if i.isdigit()]
         rows = SyncLogEntry.objects.filter(pk__in=ids)
-    operated = operated_store_ids(request.user, access.visible_stores(request.user))
+    operated = access.operated_store_ids(request.user)
     if not operated:
         raise PermissionDenied("Re-syncs need the operator or admin role on a store.")
     by_store = _records_by_store(rows.filter(store_id__in=operated))

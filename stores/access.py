@@ -24,6 +24,15 @@ def role_on(user, store: Store) -> Role | None:
     return Role(role) if role else None
 
 
+def operated_store_ids(user) -> set[int]:
+    """The stores where the user may start imports, exports and re-syncs (one query)."""
+    if user.is_superuser:
+        return set(Store.objects.values_list("pk", flat=True))
+    roles = [Role.OPERATOR, Role.ADMIN]
+    members = Membership.objects.filter(user=user, role__in=roles)
+    return set(members.values_list("store_id", flat=True))
+
+
 def get_store(user, store_id, needs: Role = Role.VIEWER) -> Store:
     """The store if the user may see it (else 404) and holds the needed role (else 403)."""
     store = visible_stores(user).select_related("salesforce_org").filter(pk=store_id).first()

@@ -16,9 +16,20 @@ MESSAGES = {
 }
 
 
-def apply(store, source: str, source_ids: list[str]) -> int:
+FORGOTTEN = {
+    False: "The link was removed in the console; the Salesforce record stays.",
+    True: "The link was removed in the console, and the Salesforce record deleted.",
+}
+
+
+def delete_action(store, source: str) -> str:
+    """What the object's setting does in Salesforce to a record deleted in BigCommerce."""
     setting = ObjectSetting.objects.filter(store=store, source=source).first()
-    action = setting.on_delete if setting else DeleteAction.NOTHING
+    return setting.on_delete if setting else DeleteAction.NOTHING
+
+
+def apply(store, source: str, source_ids: list[str]) -> int:
+    action = delete_action(store, source)
     links = list(
         identity.links_of(store).filter(
             source_id__in=source_ids, source_type__in=_source_types(source)
@@ -34,6 +45,30 @@ def apply(store, source: str, source_ids: list[str]) -> int:
         IdentityLink.objects.filter(pk__in=done).delete()
     run_log.save(store, None, list(outcomes.values()), calls, shared=calls)
     return sum(o.error is None for o in outcomes.values())
+
+
+def forget(store, source: str, links: list[IdentityLink]) -> RecordOutcome:
+    """Remove one record's links, as someone asked in the console, with one log row. Where the
+    object's setting deletes the Salesforce record of a record deleted in BigCommerce, the
+    linked Salesforce records are deleted first, and the links stay if that fails. Calls
+    Salesforce: never inside a transaction."""
+    main = links[0]
+    deletes = delete_action(store, source) == DeleteAction.DELETE
+    outcome = RecordOutcome(
+        source,
+        main.source_id,
+        Outcome.DELETED,
+        main.target_object,
+        main.target_id,
+        message=FORGOTTEN[deletes],
+    )
+    with recording() as calls:
+        if deletes:
+            _delete_in_salesforce(store, links, {main.source_id: outcome})
+    if outcome.error is None:
+        IdentityLink.objects.filter(pk__in=[link.pk for link in links]).delete()
+    run_log.save(store, None, [outcome], calls, shared=calls)
+    return outcome
 
 
 def _source_types(source: str) -> list[str]:

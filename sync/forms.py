@@ -2,8 +2,10 @@ from django import forms
 
 from mappings.models import SourceObject
 from stores import access
+from sync.filters import SEARCHABLE
 from sync.models import IdentityLink, ImportSchedule, RunDirection
 from sync.queries import filter_links
+from sync.tables import RecordTable
 
 
 class ImportForm(forms.Form):
@@ -96,3 +98,21 @@ class RecordFilterForm(VisibleStoresFilterForm):
         if not self.is_valid():
             return IdentityLink.objects.none()
         return filter_links(self.user, self.cleaned_data)
+
+
+class ListChoicesForm(forms.Form):
+    """The gear menu of a record list: which columns show, which fields a search looks in."""
+
+    columns = forms.MultipleChoiceField(
+        choices=RecordTable.choosable, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    search_fields = forms.MultipleChoiceField(
+        label="Search in",
+        choices=[(name, label) for name, (_, label) in SEARCHABLE.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label="Save this view as", max_length=80, strip=True)
+    columns = forms.MultipleChoiceField(choices=RecordTable.choosable, required=False)

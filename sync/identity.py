@@ -44,10 +44,14 @@ def links_for(store, source_type: str, source_ids, target_object: str) -> dict[s
     return {link.source_id: link for link in rows}
 
 
-def save_links(store, source_type: str, target_object: str, linked: list[tuple]) -> None:
-    """Link many records at once: [(source id, target id, values hash)], replacing old links."""
+def save_links(
+    store, source_type: str, target_object: str, linked: list[tuple], labels=None
+) -> None:
+    """Link many records at once: [(source id, target id, values hash)], replacing old links.
+    `labels` ({source id: name}) renames the records; without it their names stay."""
     if not linked:
         return
+    named = labels is not None
     IdentityLink.objects.bulk_create(
         [
             IdentityLink(
@@ -58,12 +62,13 @@ def save_links(store, source_type: str, target_object: str, linked: list[tuple])
                 target_object=target_object,
                 target_id=target_id,
                 values_hash=hashed,
+                label=labels.get(str(source_id), "") if named else "",
             )
             for source_id, target_id, hashed in linked
         ],
         update_conflicts=True,
         unique_fields=["store", "org", "source_type", "source_id", "target_object"],
-        update_fields=["target_id", "values_hash", "updated_at"],
+        update_fields=["target_id", "values_hash", *(["label"] if named else []), "updated_at"],
     )
 
 

@@ -52,6 +52,9 @@ class IdentityLink(models.Model):
     # The BigCommerce values of the exported fields as last synced either way, and when:
     # what tells which side changed a field since (a conflict when both did).
     synced_values = models.JSONField(default=dict, blank=True)
+    # The record's name in BigCommerce when last synced (customer name and email, product name
+    # and SKU, order number), for the record lists; blank for links made before it was kept.
+    label = models.CharField(max_length=255, blank=True, default="")
     exported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -308,3 +311,50 @@ class ImportSchedule(models.Model):
     @property
     def title(self) -> str:
         return kind_title(self.kind, self.direction)
+
+
+class ListPreference(models.Model):
+    """The columns a user shows and the fields their search looks in, per listed object
+    (sync/objects.py); a user without one sees every column and searches every field."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    object = models.CharField(max_length=32)
+    columns = models.JSONField(default=list)
+    search_fields = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "object"], name="one_list_preference_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.object}"
+
+
+class SavedListView(models.Model):
+    """A named record list (filters, columns and sort) that the members of a store share."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="list_views")
+    object = models.CharField(max_length=32)
+    name = models.CharField(max_length=80)
+    filters = models.JSONField(default=dict, blank=True)  # {parameter: [values]}
+    columns = models.JSONField(default=list)
+    sort = models.CharField(max_length=40, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "object", "name"], name="list_view_unique_name_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.object} of {self.store})"

@@ -5,14 +5,13 @@ from django.db.models import Q
 from mappings.export_targets import EXPORT_TARGETS
 from mappings.models import Direction, ObjectSetting
 from stores import access
-from stores.models import Role
 from sync.models import IdentityLink
 
 
 def filter_links(user, filters: dict):
     """The links of the user's stores, narrowed by store, object type and either record's id."""
     visible = access.visible_stores(user)
-    links = IdentityLink.objects.filter(store__in=visible).select_related("store")
+    links = IdentityLink.objects.filter(store__in=visible).select_related("store__salesforce_org")
     if filters.get("store"):
         links = links.filter(store=filters["store"])
     if filters.get("source_type"):
@@ -21,11 +20,6 @@ def filter_links(user, filters: dict):
         record_id = filters["record_id"]
         links = links.filter(Q(source_id=record_id) | Q(target_id=record_id))
     return links
-
-
-def operated_store_ids(user, stores) -> set[int]:
-    """Of these stores, those where the user may start imports."""
-    return {store.pk for store in stores if access.role_on(user, store).allows(Role.OPERATOR)}
 
 
 def exporting(store_ids) -> set[tuple[int, str]]:
@@ -56,3 +50,13 @@ def exportable_links(links, store_ids) -> set[int]:
         if (link.store_id, link.source_type) in found
         and link.target_object == EXPORT_TARGETS[link.source_type].main_object
     }
+
+
+def exports_object(store, source: str, target_object: str) -> bool:
+    """Whether the store exports the object whose records link to this sObject."""
+    target = EXPORT_TARGETS.get(source)
+    return (
+        target is not None
+        and target.main_object == target_object
+        and ((store.pk, source) in exporting([store.pk]))
+    )

@@ -36,8 +36,18 @@ def resync_failed(run: SyncRun, user=None) -> list[SyncRun]:
 
 
 def resync_record(store, source: str, source_id, user=None, *, trigger="manual") -> SyncRun:
+    return import_chosen(store, source, [source_id], user, trigger=trigger)
+
+
+def import_chosen(store, source: str, source_ids, user=None, *, trigger="manual") -> SyncRun:
+    """Import these records now, by their BigCommerce ids: one run."""
     return start_run(
-        store, source, SyncRun.Kind.RECORDS, trigger=trigger, user=user, source_ids=[source_id]
+        store,
+        source,
+        SyncRun.Kind.RECORDS,
+        trigger=trigger,
+        user=user,
+        source_ids=list(source_ids),
     )
 
 

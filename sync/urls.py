@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from sync import coupon_views, preview_views, views
+from sync import coupon_views, preview_views, record_views, views
+from sync.objects import OBJECTS
+
+
+class ListedObjectConverter:
+    """The slug of a listed object (customers, orders, ...): other words are not its URLs."""
+
+    regex = "|".join(OBJECTS)
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ListedObjectConverter, "listed")
 
 urlpatterns = [
     path(
@@ -9,7 +25,6 @@ urlpatterns = [
         name="store_mappings_preview_records",
     ),
     path("records/", views.record_list, name="record_list"),
-    path("records/export/", views.records_export_selected, name="records_export_selected"),
     path("stores/<int:store_id>/runs/", views.run_list, name="run_list"),
     path("stores/<int:store_id>/runs/start/", views.run_start, name="run_start"),
     path(
@@ -31,6 +46,46 @@ urlpatterns = [
     ),
     path("stores/<int:store_id>/records/import/", views.record_import, name="record_import"),
     path("stores/<int:store_id>/records/export/", views.record_export, name="record_export"),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/",
+        record_views.object_records,
+        name="object_records",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/not-imported/",
+        record_views.records_not_imported,
+        name="records_not_imported",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/not-imported/import/",
+        record_views.records_import_not_imported,
+        name="records_import_not_imported",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/choices/",
+        record_views.record_list_choices,
+        name="record_list_choices",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/views/",
+        record_views.record_list_view_save,
+        name="record_list_view_save",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/views/<int:view_id>/delete/",
+        record_views.record_list_view_delete,
+        name="record_list_view_delete",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/actions/",
+        record_views.records_action,
+        name="records_action",
+    ),
+    path(
+        "stores/<int:store_id>/records/<listed:object>/<int:link_id>/delete/",
+        record_views.record_link_delete,
+        name="record_link_delete",
+    ),
     path("stores/<int:store_id>/schedules/", views.schedule_list, name="schedule_list"),
     path("stores/<int:store_id>/schedules/new/", views.schedule_create, name="schedule_create"),
     path(

@@ -7,15 +7,13 @@ None of them calls BigCommerce or Salesforce: runs are queued for the worker.
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from connector.paging import keyset_page
-from mappings.models import SourceObject
 from stores import access
 from stores.models import Role
 from sync import run_groups, run_state, schedules
@@ -29,17 +27,17 @@ from sync.forms import (
     ScheduleForm,
 )
 from sync.models import (
-    IdentityLink,
     ImportSchedule,
     RunDirection,
     SyncLogEntry,
     SyncRun,
     kind_title,
 )
+from sync.objects import OBJECTS, counts
 from sync.presentation import start_and_show
-from sync.queries import exportable_links, exporting_sources, operated_store_ids
-from sync.resync import export_record, export_records, resync_failed, resync_record
-from sync.runs import ACTIVE, RunRefused, cancel_run, start_everything, start_run
+from sync.queries import exporting_sources
+from sync.resync import export_record, resync_failed, resync_record
+from sync.runs import ACTIVE, cancel_run, start_everything, start_run
 from sync.tables import RunTable
 
 RUNS_PER_PAGE = 25
@@ -240,55 +238,25 @@ def record_export(request, store_id):
 
 
 def record_list(request):
-    """Records linked between BigCommerce and Salesforce in the user's stores."""
+    """The records index: per store the user sees, how many records of each object are
+    linked (each count opens that object's list), and the links found by store, object or id."""
     form = RecordFilterForm(request.GET, user=request.user)
     stores = list(form.fields["store"].queryset)
-    links = keyset_page(form.links(), request.GET)
-    operated = operated_store_ids(request.user, stores)
+    chosen = form.cleaned_data.get("store") if form.is_valid() else None
+    shown = [chosen] if chosen else stores
+    linked = counts(shown)
+    searched = any(request.GET.get(name) for name in form.fields)
     context = {
         "form": form,
         "stores": stores,
-        "links": links,
-        "importable": set(SourceObject.values),
-        "operated": operated,
-        "exportable": exportable_links(links.rows, operated),
+        "index": [
+            (store, [(o, linked.get((store.pk, o.slug), 0)) for o in OBJECTS.values()])
+            for store in shown
+        ],
+        "objects": OBJECTS.values(),
+        "links": keyset_page(form.links(), request.GET) if searched else None,
     }
     return render(request, "sync/record_list.html", context)
-
-
-@require_POST
-def records_export_selected(request):
-    """Export the checked records of the Records page: one run per store and object."""
-    stores = list(access.visible_stores(request.user))
-    operated = operated_store_ids(request.user, stores)
-    if not operated:
-        raise PermissionDenied("Exports need the operator or admin role on a store.")
-    ids = [i for i in request.POST.getlist("link") if i.isdigit()]
-    links = IdentityLink.objects.filter(pk__in=ids, store_id__in=operated)
-    chosen = [link for link in links if link.pk in exportable_links(links, operated)]
-    if not chosen:
-        messages.error(request, "Choose at least one record that exports.")
-    for (store_id, source), salesforce_ids in _by_store_and_object(chosen).items():
-        store = next(s for s in stores if s.pk == store_id)
-        try:
-            run = export_records(store, source, salesforce_ids, user=request.user)
-        except RunRefused as refused:
-            messages.error(request, f"{store.name}: {refused}")
-        else:
-            messages.success(
-                request,
-                f"{store.name}: {run.title} of {len(salesforce_ids)} "
-                f"{run.get_source_display().lower()} queued (run #{run.pk}).",
-            )
-    query = QueryDict(request.POST.get("back", "")).urlencode()  # the list's filters, as they were
-    return redirect(reverse("record_list") + (f"?{query}" if query else ""))
-
-
-def _by_store_and_object(links) -> dict[tuple[int, str], list[str]]:
-    grouped: dict[tuple[int, str], list[str]] = {}
-    for link in links:
-        grouped.setdefault((link.store_id, link.source_type), []).append(link.target_id)
-    return grouped
 
 
 # --- Scheduled imports ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Trailing slashes are optional everywhere, as clients use both forms.
 
 from django.urls import re_path
 
-from sandbox.salesforce.views import bulk, composite, oauth, rest
+from sandbox.salesforce.views import bulk, composite, lightning, oauth, rest
 from sandbox.salesforce.views.api import api_endpoint
 
 DATA = r"^services/data/v(?P<version>\d+\.\d)"
@@ -108,4 +108,10 @@ urlpatterns = [
         in_composite=False,
     ),
     re_path(r"^services/", rest.unknown_resource, name="sf_unknown"),
+    # Lightning's record page, where the console's links to Salesforce records lead.
+    re_path(
+        rf"^lightning/r/{OBJECT}/(?P<record_id>[A-Za-z0-9]{{15,18}})/view/?$",
+        lightning.record_page,
+        name="sf_lightning_record",
+    ),
 ]

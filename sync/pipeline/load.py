@@ -49,6 +49,7 @@ class Write:
     match_record: dict | None = None  # what matching rules read; None: never match
     hashed: dict | None = None  # what the unchanged check compares, if not the values
     settled: bool = True  # False: the caller links the final hash once the record is complete
+    label: str = ""  # the record's name, kept on its link (sync/pipeline/labels.py)
     target_id: str | None = None
     matched: bool = False  # found by a matching rule, not by the identity map
     created: bool = False
@@ -94,7 +95,15 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
         source_type,
         sobject,
         [(w.source_id, w.target_id, w.hash if w.settled else "") for w in written],
+        labels=names_of(writes),
     )
+
+
+def names_of(writes) -> dict[str, str] | None:
+    """The records' names to keep on their links; None where these writes name none (order
+    lines), so names written before stay."""
+    names = {w.source_id: w.label for w in writes if w.label}
+    return names or None
 
 
 def _send(ctx, sobject, ext_field, pending) -> None:

@@ -17,7 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mappings.defaults import apply_default_template
 from mappings.models import CouponCampaign, FieldMapping, ObjectSetting
 from stores.models import Membership
-from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
+from sync.models import (
+    IdentityLink,
+    ImportSchedule,
+    ListPreference,
+    Outcome,
+    SavedListView,
+    SyncLogEntry,
+    SyncRun,
+)
 from sync.schedules import save_schedule
 from webhooks.models import WebhookEvent
 
@@ -62,8 +70,12 @@ STATE_CHANGING = {
     "run_cancel": POST,
     "run_resync_failed": POST,
     "record_import": POST,
-    "records_export_selected": POST,
     "record_export": POST,
+    "record_link_delete": POST,
+    "records_action": POST,
+    "records_import_not_imported": POST,
+    "record_list_view_save": POST,
+    "record_list_view_delete": POST,
     "schedule_create": POST,
     "schedule_edit": POST,
     "schedule_delete": POST,
@@ -106,6 +118,8 @@ READ_ONLY = {
     "dashboard",
     "settings",
     "record_list",
+    "object_records",
+    "records_not_imported",
     "run_list",
     "run_detail",
     "run_progress",
@@ -127,6 +141,9 @@ READ_ONLY = {
     "sandbox_console",
     "api-root",
 }
+# A user's own choices of how a page shows (a list's columns): any member makes them, and they
+# change no row but that user's own.
+OWN_CHOICES = {"record_list_choices": ListPreference}
 # Not the console: their own authentication decides.
 OUTSIDE = {
     "login",
@@ -188,9 +205,10 @@ def console_urls():
 
 def test_every_url_is_classified():
     names = {name for name, _ in console_urls()}
-    unclassified = names - set(STATE_CHANGING) - READ_ONLY - OUTSIDE
+    unclassified = names - set(STATE_CHANGING) - READ_ONLY - OUTSIDE - set(OWN_CHOICES)
     assert not unclassified, f"classify these URLs in {__name__}: {sorted(unclassified)}"
-    assert not (set(STATE_CHANGING) | READ_ONLY | OUTSIDE) - names, "stale names in the lists"
+    listed = set(STATE_CHANGING) | READ_ONLY | OUTSIDE | set(OWN_CHOICES)
+    assert not listed - names, "stale names in the lists"
 
 
 @pytest.fixture
@@ -211,6 +229,15 @@ def world(store_a, alice, org_a):
         received_at=run.created_at,
         status=WebhookEvent.Status.FAILED,
     )
+    link = IdentityLink.objects.create(
+        store=store_a,
+        org=org_a,
+        source_type="order",
+        source_id="101",
+        target_object="Order",
+        target_id="801000000000101AAA",
+    )
+    view = SavedListView.objects.create(store=store_a, object="orders", name="Failing")
     schedule = save_schedule(ImportSchedule(store=store_a, source="order", every_minutes=60))
     rule = FieldMapping.objects.filter(setting__store=store_a, setting__source="order").first()
     coupon = CouponCampaign.objects.create(
@@ -228,8 +255,11 @@ def world(store_a, alice, org_a):
         "event_id": event.pk,
         "rule_id": rule.pk,
         "coupon_id": coupon.pk,
+        "link_id": link.pk,
+        "view_id": view.pk,
         "source": "order",
         "source_id": "101",
+        "object": "orders",
         "kind": "fields",
         "emulator": "bigcommerce",
     }
@@ -353,6 +383,25 @@ def test_a_post_to_a_read_only_page_changes_nothing(
         client.post(url, ANY_INPUT)
     assert queued == []
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(OWN_CHOICES))
+def test_a_viewers_own_choices_change_only_their_own_rows(
+    client_for, victor, world, queued, django_capture_on_commit_callbacks, name
+):
+    model = OWN_CHOICES[name]
+    client = client_for(victor)
+    url = url_for(name, dict(console_urls())[name], world)
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"columns": ["label"], "search_fields": ["label"]})
+    after = snapshot()
+    label = model._meta.label_lower
+    assert queued == []
+    assert {k: v for k, v in after.items() if k != label} == {
+        k: v for k, v in before.items() if k != label
+    }
+    assert [row["user_id"] for row in after[label]] == [victor.pk]
 
 
 def test_staff_and_operators_may_check_the_workers_and_see_the_button(

@@ -470,24 +470,24 @@ def test_a_variant_imported_as_a_product_gets_its_new_price(demo):
     assert float(Variant.objects.get(bc_id=variant.source_id).body["price"]) == 77.5
 
 
-def test_export_selected_starts_one_run_per_object(demo, owner, client):
+def test_export_selected_starts_one_run(demo, owner, client):
     import_now(demo.store, "customer")
     exporting(demo.store, "customer")
     chosen = list(
         IdentityLink.objects.filter(store=demo.store, target_object="Contact").order_by("pk")[:2]
     )
-    accounts = IdentityLink.objects.filter(store=demo.store, target_object="Account")[:1]
     client.force_login(owner)
+    url = reverse("object_records", args=[demo.store.pk, "customers"])
 
-    page = client.get(reverse("record_list"), {"store": demo.store.pk}).content.decode()
-    assert f'value="{chosen[0].pk}" form="export-selected"' in page
+    page = client.get(url).content.decode()
+    assert f'value="{chosen[0].pk}" form="mass-actions"' in page
     response = client.post(
-        reverse("records_export_selected"),
-        {"link": [link.pk for link in chosen] + [accounts[0].pk], "back": "store=1"},
+        reverse("records_action", args=[demo.store.pk, "customers"]),
+        {"action": "export-selected", "link": [link.pk for link in chosen], "query": ""},
     )
 
-    assert response.status_code == 302 and response["Location"].endswith("/records/?store=1")
     run = SyncRun.objects.get(store=demo.store, direction="export")
+    assert response["Location"] == reverse("run_detail", args=[demo.store.pk, run.pk])
     assert (run.kind, sorted(run.source_ids)) == ("records", sorted(c.target_id for c in chosen))
 
 

@@ -323,30 +323,44 @@ def test_importing_a_record_by_id_queues_a_run_of_that_record(client_for, oscar,
     assert (run.source, run.kind, run.source_ids) == ("order", SyncRun.Kind.RECORDS, ["1042"])
 
 
-def test_the_records_page_lists_the_identity_map_with_a_filter(client_for, oscar, store_a, store_b):
+def test_the_records_index_counts_each_stores_records_and_finds_one_by_id(
+    client_for, oscar, store_a, store_b
+):
     save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
+    save_links(store_a, "customer", "Account", [("5", "001000000000005AAA", "")])
     save_links(store_a, "product", "Product2", [("9", "01t000000000009AAA", "")])
     store_b.salesforce_org = make_org("Org B")
     store_b.save()
     save_links(store_b, "customer", "Contact", [("6", "003000000000006AAA", "")])
     client = client_for(oscar)
-    page = client.get("/records/").content.decode()
-    assert "003000000000005AAA" in page
-    assert "01t000000000009AAA" in page
-    assert "003000000000006AAA" not in page
-    assert "Import again" in page
+    page = client.get("/records/")
+    counts = dict(page.context["index"])[store_a]
+    assert {listed.slug: n for listed, n in counts if n} == {"customers": 1, "products": 1}
+    assert [store for store, _ in page.context["index"]] == [store_a]
+    assert f'href="/stores/{store_a.pk}/records/customers/"' in page.content.decode()
+    assert page.context["links"] is None  # nothing searched: no list of every link
     filtered = client.get("/records/", {"record_id": "01t000000000009AAA"}).content.decode()
     assert "01t000000000009AAA" in filtered
     assert "003000000000005AAA" not in filtered
     by_object = client.get("/records/", {"store": store_a.pk, "source_type": "customer"})
-    assert [link.source_id for link in by_object.context["links"].rows] == ["5"]
+    assert sorted(link.target_id for link in by_object.context["links"].rows) == [
+        "001000000000005AAA",
+        "003000000000005AAA",
+    ]
 
 
-def test_a_viewer_sees_records_without_import_buttons(client_for, victor, store_a):
+def test_a_viewer_sees_the_records_index_without_actions(client_for, victor, store_a):
     save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
-    page = client_for(victor).get("/records/").content.decode()
+    page = client_for(victor).get("/records/", {"record_id": "5"}).content.decode()
     assert "003000000000005AAA" in page
-    assert "Import again" not in page
+    assert "<button" not in page.split('id="record-table"')[1]
+
+
+def test_the_store_page_links_each_objects_record_list(client_for, victor, store_a):
+    page = client_for(victor).get(f"/stores/{store_a.pk}/").content.decode()
+    for slug in ("customers", "guests", "categories", "products", "orders", "opportunities"):
+        assert f'href="/stores/{store_a.pk}/records/{slug}/"' in page
+    assert f'href="/stores/{store_a.pk}/records/refunds/"' in page
 
 
 def test_the_store_page_links_runs_logs_records_and_schedules(client_for, victor, store_a):
@@ -485,26 +499,28 @@ def test_the_runs_list_and_run_page_show_the_direction(client_for, victor, store
     )
 
 
-def test_the_records_page_exports_the_record_an_export_reads(client_for, oscar, victor, store_a):
+def test_the_customer_list_exports_the_record_an_export_reads(client_for, oscar, victor, store_a):
     exports(store_a, "customer")
     save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
     save_links(store_a, "customer", "Account", [("5", "001000000000005AAA", "")])
     save_links(store_a, "category", "BigCommerce_Category__c", [("7", "a00000000000007AAA", "")])
-    page = client_for(oscar).get("/records/").content.decode()
-    rows = {row.split("<code>")[2].split("<")[0]: row for row in page.split("<tr>")[2:]}
-    contact = rows["003000000000005AAA"]
-    assert "Import again" in contact and ">Export</button>" in contact
-    assert f'action="/stores/{store_a.pk}/records/export/"' in contact
-    assert 'name="source_id" value="003000000000005AAA"' in contact
-    assert ">Export</button>" not in rows["001000000000005AAA"]  # the Contact's Account
-    assert ">Export</button>" not in rows["a00000000000007AAA"]
-    assert ">Export</button>" not in client_for(victor).get("/records/").content.decode()
+    url = f"/stores/{store_a.pk}/records/customers/"
+    page = client_for(oscar).get(url).content.decode()
+    assert "Import customer 5" in page and "Export customer 5" in page
+    assert f'action="/stores/{store_a.pk}/records/export/"' in page
+    assert 'name="source_id" value="003000000000005AAA"' in page
+    assert "001000000000005AAA" not in page  # the Contact's Account is no row of its own
+    categories = client_for(oscar).get(f"/stores/{store_a.pk}/records/categories/")
+    assert "Import category 7" in categories.content.decode()
+    assert "Export category 7" not in categories.content.decode()
+    assert "Export customer 5" not in client_for(victor).get(url).content.decode()
 
 
-def test_the_records_page_offers_no_export_for_an_object_that_imports_only(
+def test_the_customer_list_offers_no_export_for_an_object_that_imports_only(
     client_for, oscar, store_a
 ):
     exports(store_a)
     save_links(store_a, "customer", "Contact", [("5", "003000000000005AAA", "")])
-    page = client_for(oscar).get("/records/").content.decode()
-    assert "Import again" in page and ">Export</button>" not in page
+    page = client_for(oscar).get(f"/stores/{store_a.pk}/records/customers/").content.decode()
+    assert "Import customer 5" in page and "Export customer 5" not in page
+    assert "Export selected" not in page

@@ -22,6 +22,7 @@ from mappings import export
 from mappings.models import ExportMode, MultipleMatches
 from sync import identity
 from sync.models import IdentityLink, Outcome
+from sync.pipeline import labels
 from sync.pipeline.exporters import conflicts
 from sync.pipeline.exporters.removals import removals as removed_in_salesforce
 from sync.pipeline.exporters.stamps import parse_stamp, soql_stamp
@@ -367,6 +368,9 @@ class Exporter(Pipe):
 
     def _link_state(self, sobject, target_id, unit: Unit, hashes: dict, now) -> dict:
         state = {"target_id": target_id}
+        name = labels.label(self.source, {**(unit.current or {}), **(unit.written or {})})
+        if name:
+            state["label"] = name
         if sobject in hashes:
             state["values_hash"] = hashes[sobject]
         if sobject == self.main_object and unit.error is None:

@@ -7,6 +7,7 @@ from integrations.bigcommerce import dates, reads
 from mappings.derived import with_derived_fields
 from mappings.services import problems_with_fresh_describes
 from sync.models import Outcome
+from sync.pipeline import labels
 from sync.pipeline.exporters import conflicts
 from sync.pipeline.load import CREATE_ONLY, Write, write_records
 from sync.pipeline.pipe import MappingProblems, Pipe
@@ -156,6 +157,7 @@ class Importer(Pipe):
             key=self.ctx.key(self.key_kind, p.unit_id),
             create_only={k: v for k, v in extra.items() if k in create_only},
             match_record=p.record,
+            label=labels.label(self.source, p.record),
         )
 
     def hashes_of(self, record: dict, target_ids: dict[str, str]) -> dict[str, str]:

@@ -16,10 +16,11 @@ from integrations.bigcommerce import dates, reads
 from mappings.models import OrderTarget, SourceObject
 from sync import identity
 from sync.models import Outcome, SyncRun
+from sync.pipeline import labels
 from sync.pipeline.importers.base import Importer
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.importers.people import CustomerImporter, GuestImporter, guest_id, guests_of
-from sync.pipeline.load import Write, write_records
+from sync.pipeline.load import Write, names_of, write_records
 from sync.pipeline.matching import quote
 from sync.pipeline.prepare import mapped_values, mapping_error
 
@@ -260,6 +261,7 @@ class OrderImporter(Importer):
             key=self.ctx.key("", p.unit_id),
             match_record=p.record,
             settled=False,
+            label=labels.label(self.source, p.record),
         )
         write.hashed = {**values, "items": [w.hash for w in items]}
         return write
@@ -357,12 +359,15 @@ class OrderImporter(Importer):
                 h.values["Status"] = status
 
     def _settle(self, header, alive, headers, done) -> None:
-        complete = [
-            (h.source_id, h.target_id, h.hash)
+        settled = [
+            h
             for p, h in zip(alive, headers, strict=True)
             if h.ok and all(w.ok for _, w in done[p.unit_id])
         ]
-        identity.save_links(self.ctx.store, self.source_type, header, complete)
+        complete = [(h.source_id, h.target_id, h.hash) for h in settled]
+        identity.save_links(
+            self.ctx.store, self.source_type, header, complete, labels=names_of(settled)
+        )
 
 
 def _custom_product(item) -> errors.APIError:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sync', '0016_skipped_label'),
+        ('sync', '0018_record_list_choices'),
     ]
 
     operations = [
