@@ -35,7 +35,7 @@ def test_an_admin_changes_a_field_mapping_and_previews_a_customer(page, store, s
     screenshot("mappings-object")
 
     page.get_by_role("link", name="Preview a record").click()
-    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Preview", exact=True).click()
     result = page.locator("#preview-result")
     expect(result).to_contain_text("Acme Corp (jane.smith@example.com)")
     screenshot("mappings-preview")
