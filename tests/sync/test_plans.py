@@ -1,0 +1,182 @@
+"""Plans: a dry run of an import or export says what it would do and writes nothing; Apply
+runs exactly what was planned. The demo store and org over real HTTP."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from integrations.recording import recording
+from integrations.salesforce.client import SalesforceClient
+from mappings.models import ObjectSetting, SyncCondition
+from mappings.services import forget_validation
+from sandbox.salesforce.models import Record
+from sandbox.salesforce.services import update_records
+from sync import plans
+from sync.models import IdentityLink, SyncLogEntry, SyncPlan, SyncRun
+from sync.pipeline import runner
+from sync.runs import execute_run
+from tests.sync.conftest import bigcommerce, import_now, salesforce, sandbox_org
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def plan_now(store, source="customer", kind="full", direction="import", user=None) -> SyncPlan:
+    """A plan made as the worker makes it, in this process."""
+    plan = plans.start_plan(store, kind, direction=direction, source=source, user=user)
+    plans.build(plan.pk)
+    plan.refresh_from_db()
+    assert plan.status == SyncPlan.Status.READY, plan.error
+    return plan
+
+
+def decided(plan, decision) -> set[str]:
+    return set(plan.records.filter(decision=decision).values_list("source_id", flat=True))
+
+
+def salesforce_state() -> str:
+    rows = Record.objects.order_by("pk").values_list("pk", "data")
+    return hashlib.sha256(json.dumps(list(rows), default=str).encode()).hexdigest()
+
+
+def test_a_plan_of_customers_on_a_fresh_org_says_all_would_be_created_and_writes_nothing(demo):
+    before = (salesforce_state(), IdentityLink.objects.count(), SyncLogEntry.objects.count())
+    with recording() as calls:
+        plan = plan_now(demo.store)
+    writes = [c for c in calls if c.method in WRITE_METHODS and "oauth2" not in c.path]
+    assert writes == []
+    assert {c.system for c in calls} == {"BigCommerce", "Salesforce"}  # both sides were read
+    assert (
+        salesforce_state(),
+        IdentityLink.objects.count(),
+        SyncLogEntry.objects.count(),
+    ) == before
+    assert plans.counts(plan)[""]["created"] == 25
+    assert len(decided(plan, "created")) == 25
+
+
+def test_after_an_import_the_plan_says_unchanged_and_then_names_the_one_changed_record(demo):
+    import_now(demo.store, "customer")
+    plan = plan_now(demo.store)
+    assert plans.counts(plan)[""] == {"unchanged": 25, "matched": 25, "matched:link": 25}
+
+    bigcommerce(demo.store).call(
+        "PUT", "v3/customers", json=[{"id": 3, "email": "moved@example.com"}]
+    )
+    again = plan_now(demo.store)
+    assert decided(again, "updated") == {"3"}
+    assert len(decided(again, "unchanged")) == 24
+    row = again.records.get(source_id="3")
+    link = IdentityLink.objects.get(
+        store=demo.store, source_type="customer", source_id="3", target_object="Contact"
+    )
+    assert (row.target_object, row.target_id, row.matched_by) == ("Contact", link.target_id, "link")
+    contact = next(c for c in salesforce("Contact") if c["Id"] == link.target_id)
+    assert contact["Email"] != "moved@example.com"  # planned, not written
+
+
+def test_a_record_a_sync_condition_stops_is_listed_as_skipped(demo):
+    setting = ObjectSetting.objects.get(store=demo.store, source="customer")
+    setting.condition_action = "stop"
+    setting.save()
+    SyncCondition.objects.create(setting=setting, path="id", operator="eq", value="7")
+    plan = plan_now(demo.store)
+    assert decided(plan, "skipped") == {"7"}
+    assert "conditions" in plan.records.get(source_id="7").message
+    assert len(decided(plan, "created")) == 24
+
+
+def test_a_record_found_by_a_matching_rule_is_listed_as_matched_with_the_rule(demo):
+    customer = bigcommerce(demo.store).get("v3/customers", **{"id:in": "1"})["data"][0]
+    client = SalesforceClient.for_org(demo.store.salesforce_org)
+    [existing] = client.create_many("Contact", [{"LastName": "Before", "Email": customer["email"]}])
+    plan = plan_now(demo.store)
+    row = plan.records.get(source_id="1")
+    assert (row.decision, row.matched_by, row.target_id) == ("updated", "rule", existing.id)
+    assert customer["email"] in row.match_reason and "Email" in row.match_reason
+    assert plans.counts(plan)[""]["matched:rule"] == 1
+    # Only planned: the Contact was not claimed.
+    assert not next(c for c in salesforce("Contact") if c["Id"] == existing.id).get(
+        "BigCommerce_ID__c"
+    )
+
+
+def test_a_value_salesforce_would_refuse_is_listed_as_would_fail(demo):
+    bigcommerce(demo.store).call("PUT", "v3/customers", json=[{"id": 5, "first_name": "x" * 60}])
+    plan = plan_now(demo.store)
+    assert decided(plan, "failed") == {"5"}
+    message = plan.records.get(source_id="5").message
+    assert "Contact.FirstName takes 40 characters; this value has 60" in message
+    # A run writes what the plan said and is refused the same record.
+    run = import_now(demo.store, "customer")
+    assert (run.created, run.failed) == (24, 1)
+
+
+def test_an_export_plan_shows_a_conflict_when_both_sides_changed(demo):
+    import_now(demo.store, "customer")
+    ObjectSetting.objects.filter(store=demo.store, source="customer").update(direction="both")
+    link = IdentityLink.objects.filter(
+        store=demo.store, source_type="customer", target_object="Contact"
+    ).order_by("pk")[0]
+    since = timezone.now() - timedelta(seconds=1)
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "111"}])
+    exported = SyncRun.objects.create(
+        store=demo.store,
+        source="customer",
+        direction="export",
+        kind="incremental",
+        status="running",
+        watermark_from=since,
+    )
+    assert runner.execute(exported, sleep=lambda s: None).updated == 1
+    update_records(sandbox_org(), "Contact", [{"Id": link.target_id, "Phone": "333"}])
+    rows = [{"id": int(link.source_id), "phone": "222"}]
+    bigcommerce(demo.store).call("PUT", "v3/customers", json=rows)
+    phone_before = bigcommerce(demo.store).get("v3/customers", **{"id:in": link.source_id})
+
+    plan = plan_now(demo.store, kind="incremental", direction="export")
+
+    assert decided(plan, "conflict") == {link.target_id}
+    row = plan.records.get(source_id=link.target_id)
+    assert "changed on both sides" in row.message and "333" in row.message
+    assert bigcommerce(demo.store).get("v3/customers", **{"id:in": link.source_id}) == (
+        phone_before
+    )
+
+
+def test_apply_runs_exactly_the_planned_records_and_their_result_matches_the_plan(
+    demo, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    import_now(demo.store, "customer", SyncRun.Kind.RECORDS, source_ids=["1", "2"])
+    plan = plan_now(demo.store)
+    created = decided(plan, "created")
+    assert len(created) == 23
+    queued = []
+    monkeypatch.setattr("sync.tasks.run_import.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        [run] = plans.apply(plan, owner)
+    assert (run.kind, run.source, set(run.source_ids)) == ("records", "customer", created)
+    assert queued == [run.pk]
+    run = execute_run(run.pk)
+    assert (run.status, run.created, run.updated, run.failed) == ("succeeded", 23, 0, 0)
+    plan.refresh_from_db()
+    assert (plan.applied_run, plan.applied_by) == (run, owner)
+    with pytest.raises(plans.PlanRefused, match="applied already"):
+        plans.apply(plan, owner)
+
+
+def test_a_stale_plan_is_not_applied(demo, owner, monkeypatch):
+    plan = plan_now(demo.store)
+    forget_validation(demo.store)  # what every change to the mappings calls
+    with pytest.raises(plans.PlanRefused, match="stale: the store's mappings changed"):
+        plans.apply(plan, owner)
+    old = plan_now(demo.store)
+    SyncPlan.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    old.refresh_from_db()
+    with pytest.raises(plans.PlanRefused, match="stale: it was made more than 60 minutes ago"):
+        plans.apply(old, owner)
+    assert SyncRun.objects.count() == 0
