@@ -1,4 +1,5 @@
-"""The Runs page's table (django-tables2): one row per run, or per webhook batch."""
+"""The console's tables (django-tables2): the Runs page's (one row per run, or per webhook
+batch), and a plan's records."""
 
 import django_tables2 as tables
 
@@ -44,3 +45,18 @@ class RunTable(tables.Table):
             )
         }
         empty_text = "No run matches."
+
+
+class PlanRecordTable(tables.Table):
+    source = tables.Column(verbose_name="Object", orderable=False, accessor="get_source_display")
+    source_id = _cell("sync/cells/plan_record.html", verbose_name="Record")
+    decision = tables.Column(
+        verbose_name="Decision", orderable=False, accessor="get_decision_display"
+    )
+    matched_by = _cell("sync/cells/plan_match.html", verbose_name="Matched")
+    target_id = _cell("sync/cells/plan_target.html", verbose_name="Writes to")
+    message = tables.Column(verbose_name="Why", orderable=False, default="")
+
+    class Meta:
+        attrs = {"class": "table small", "id": "plan-records"}
+        empty_text = "No record of this plan matches."

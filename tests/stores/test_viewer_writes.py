@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mappings.defaults import apply_default_template
 from mappings.models import CouponCampaign, FieldMapping, ObjectSetting
 from stores.models import Membership
-from sync.models import ImportSchedule, Outcome, SyncLogEntry, SyncRun
+from sync.models import ImportSchedule, Outcome, PlanRecord, SyncLogEntry, SyncPlan, SyncRun
 from sync.schedules import save_schedule
 from webhooks.models import WebhookEvent
 
@@ -61,6 +61,8 @@ STATE_CHANGING = {
     "run_start_everything": POST,
     "run_cancel": POST,
     "run_resync_failed": POST,
+    "plan_create": POST,
+    "plan_apply": POST,
     "record_import": POST,
     "records_export_selected": POST,
     "record_export": POST,
@@ -109,6 +111,8 @@ READ_ONLY = {
     "run_list",
     "run_detail",
     "run_progress",
+    "plan_detail",
+    "plan_progress",
     "schedule_list",
     "log_list",
     "log_detail",
@@ -218,7 +222,12 @@ def world(store_a, alice, org_a):
         code="SUMMER10",
         campaign_id="701000000000001AAA",
     )
+    plan = SyncPlan.objects.create(
+        store=store_a, kind=SyncRun.Kind.FULL, sources=["order"], status=SyncPlan.Status.READY
+    )
+    PlanRecord.objects.create(plan=plan, source="order", source_id="101", decision="created")
     return {
+        "plan_id": plan.pk,
         "store_id": store_a.pk,
         "org_id": org_a.pk,
         "membership_id": Membership.objects.get(store=store_a, user=alice).pk,

@@ -6,16 +6,17 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from integrations.recording import recording
 from integrations.salesforce.client import SalesforceClient
 from mappings.models import ObjectSetting, SyncCondition
-from mappings.services import forget_validation
+from mappings.services import forget_validation, mappings_version
 from sandbox.salesforce.models import Record
 from sandbox.salesforce.services import update_records
 from sync import plans
-from sync.models import IdentityLink, SyncLogEntry, SyncPlan, SyncRun
+from sync.models import IdentityLink, PlanRecord, SyncLogEntry, SyncPlan, SyncRun
 from sync.pipeline import runner
 from sync.runs import execute_run
 from tests.sync.conftest import bigcommerce, import_now, salesforce, sandbox_org
@@ -180,3 +181,115 @@ def test_a_stale_plan_is_not_applied(demo, owner, monkeypatch):
     with pytest.raises(plans.PlanRefused, match="stale: it was made more than 60 minutes ago"):
         plans.apply(old, owner)
     assert SyncRun.objects.count() == 0
+
+
+def test_the_runs_page_plans_an_import_whose_page_shows_progress_then_counts_and_applies(
+    demo, owner, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    runs_page = client.get(reverse("run_list", args=[demo.store.pk])).content.decode()
+    assert f'formaction="{reverse("plan_create", args=[demo.store.pk])}"' in runs_page
+    assert "Plan everything</button>" in runs_page
+    queued = []
+    monkeypatch.setattr("sync.tasks.run_plan.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("plan_create", args=[demo.store.pk]), {"source": "customer", "kind": "full"}
+        )
+    plan = SyncPlan.objects.get()
+    assert queued == [plan.pk]
+    page_url = reverse("plan_detail", args=[demo.store.pk, plan.pk])
+    assert response.url == page_url
+    waiting = client.get(page_url).content.decode()
+    progress_url = reverse("plan_progress", args=[demo.store.pk, plan.pk])
+    assert f'hx-get="{progress_url}?shown=queued"' in waiting and "Apply</button>" not in waiting
+
+    plans.build(plan.pk)
+    changed = client.get(f"{progress_url}?shown=queued", headers={"HX-Request": "true"})
+    assert changed.headers["HX-Refresh"] == "true"
+    ready = client.get(page_url).content.decode()
+    assert "hx-get" not in ready and "Apply</button>" in ready
+    assert 'href="?source=customer&amp;decision=created#plan-records">25</a>' in ready
+    monkeypatch.setattr("sync.plan_views.RECORDS_PER_PAGE", 10)
+    listed = client.get(page_url, {"decision": "created", "page": 3}).context["page"]
+    assert (listed.paginator.count, len(listed.object_list)) == (25, 5)
+    assert client.get(page_url, {"decision": "skipped"}).context["page"].paginator.count == 0
+
+    monkeypatch.setattr("sync.tasks.run_import.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = client.post(reverse("plan_apply", args=[demo.store.pk, plan.pk]))
+    run = SyncRun.objects.get()
+    assert applied.url == reverse("run_detail", args=[demo.store.pk, run.pk])
+    assert (run.kind, len(run.source_ids), queued[-1]) == ("records", 25, run.pk)
+
+
+def a_ready_plan(store, records=10) -> SyncPlan:
+    plan = SyncPlan.objects.create(
+        store=store,
+        kind=SyncRun.Kind.FULL,
+        sources=["customer", "order"],
+        status=SyncPlan.Status.READY,
+        mappings_version=mappings_version(store),
+    )
+    decisions = ["created", "updated", "unchanged", "skipped", "conflict", "failed"]
+    PlanRecord.objects.bulk_create(
+        PlanRecord(
+            plan=plan,
+            source=["customer", "order"][n % 2],
+            source_id=str(n),
+            decision=decisions[n % len(decisions)],
+            matched_by="link" if n % 3 else "rule",
+            match_reason="Email = 'a@example.com'.",
+            target_object="Contact",
+            target_id=f"003{n:015d}",
+        )
+        for n in range(records)
+    )
+    return plan
+
+
+def test_a_viewer_reads_a_plan_but_neither_plans_nor_applies(client_for, victor, store_a):
+    plan = a_ready_plan(store_a)
+    client = client_for(victor)
+    page = client.get(reverse("plan_detail", args=[store_a.pk, plan.pk]))
+    assert page.status_code == 200
+    assert "Apply</button>" not in page.content.decode()
+    assert "Plan again</button>" not in page.content.decode()
+    planned = client.post(
+        reverse("plan_create", args=[store_a.pk]), {"source": "customer", "kind": "full"}
+    )
+    applied = client.post(reverse("plan_apply", args=[store_a.pk, plan.pk]))
+    assert (planned.status_code, applied.status_code) == (403, 403)
+    assert SyncPlan.objects.count() == 1 and SyncRun.objects.count() == 0
+    plan.refresh_from_db()
+    assert plan.applied_at is None
+
+
+def test_a_stale_plan_says_so_and_offers_to_plan_again_instead_of_apply(client_for, oscar, store_a):
+    plan = a_ready_plan(store_a)
+    forget_validation(store_a)
+    client = client_for(oscar)
+    url = reverse("plan_detail", args=[store_a.pk, plan.pk])
+    page = client.get(url).content.decode()
+    assert "This plan is stale: the store&#x27;s mappings changed since it was made" in page
+    assert "Apply</button>" not in page and "Plan again</button>" in page
+    refused = client.post(reverse("plan_apply", args=[store_a.pk, plan.pk]), follow=True)
+    assert "Plan again, then apply the new plan." in refused.content.decode()
+    assert SyncRun.objects.count() == 0
+
+
+def test_the_plan_page_costs_the_same_queries_for_ten_records_or_three_hundred(
+    client_for, oscar, store_a, django_assert_max_num_queries
+):
+    client = client_for(oscar)
+    small, large = a_ready_plan(store_a, 10), a_ready_plan(store_a, 300)
+    client.get(reverse("plan_detail", args=[store_a.pk, small.pk]))
+    with django_assert_max_num_queries(12) as small_queries:
+        client.get(reverse("plan_detail", args=[store_a.pk, small.pk]))
+    with django_assert_max_num_queries(12) as large_queries:
+        page = client.get(reverse("plan_detail", args=[store_a.pk, large.pk]))
+    assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
+    assert len(page.context["page"].object_list) == 50
+    totals = page.context["counts"][-1]
+    assert totals["label"] == "All objects" and dict(totals["decisions"])["created"] == 50
+    assert dict(totals["ways"])["rule"] == 100
