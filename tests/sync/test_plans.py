@@ -293,3 +293,34 @@ def test_the_plan_page_costs_the_same_queries_for_ten_records_or_three_hundred(
     totals = page.context["counts"][-1]
     assert totals["label"] == "All objects" and dict(totals["decisions"])["created"] == 50
     assert dict(totals["ways"])["rule"] == 100
+
+
+def test_a_plan_of_everything_matches_what_import_everything_then_does(
+    demo, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    before = (salesforce_state(), IdentityLink.objects.count())
+    plan = plan_now(demo.store, source="")
+    assert (salesforce_state(), IdentityLink.objects.count()) == before
+    assert plan.sources == ["customer", "category", "product", "order", "refund"]
+    counted = plans.counts(plan)
+    assert counted[""]["failed"] == 0, list(plan.records.filter(decision="failed").values())
+    assert (counted["customer"]["created"], counted["order"]["created"]) == (25, 60)
+    assert counted["guest"]["created"] > 0  # the orders' guests, imported with them
+
+    queued = []
+    monkeypatch.setattr("sync.tasks.run_import.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = plans.apply(plan, owner)
+    assert [run.source for run in started] == [
+        "customer",
+        "guest",
+        "category",
+        "product",
+        "order",
+        "refund",
+    ]
+    for run in started:
+        run = execute_run(run.pk)
+        assert run.status == "succeeded", (run.source, run.error)
+        assert run.created == counted[run.source]["created"], run.source
+        assert run.updated == counted[run.source].get("updated", 0), run.source
