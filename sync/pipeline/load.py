@@ -115,7 +115,7 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
 def _plan(ctx, sobject, ext_field, pending) -> None:
     """A dry run's write stage: decide what each write would do, and send nothing."""
     if ext_field:
-        _find_by_external_id(ctx, sobject, ext_field, [w for w in pending if not w.target_id])
+        find_by_external_id(ctx, sobject, ext_field, [w for w in pending if not w.target_id])
     described = ctx.sf.describe(sobject)
     for w in pending:
         problems = value_problems(sobject, {**w.values, **w.create_only}, described)
@@ -126,7 +126,7 @@ def _plan(ctx, sobject, ext_field, pending) -> None:
             w.created = not w.target_id
 
 
-def _find_by_external_id(ctx, sobject, ext_field, writes) -> None:
+def find_by_external_id(ctx, sobject, ext_field, writes) -> None:
     """The records an upsert would update rather than create: their external ID is in the
     org already (read-only queries, 100 values each)."""
     keys = sorted({w.key for w in writes if w.key})
