@@ -4,6 +4,7 @@ call)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -136,8 +137,28 @@ def last_validation(store) -> Validation | None:
 
 
 def forget_validation(store) -> None:
-    """A change to the mappings makes the last validation stale."""
+    """A change to the mappings makes the last validation stale, and the plans made before."""
     cache.delete(_validation_key(store))
+    cache.set(_version_key(store), uuid4().hex, timeout=MAPPINGS_VERSION_TTL)
+
+
+# Longer than a plan stays fresh; a version the cache lost is a new one, so a plan made under
+# the lost one is stale rather than wrongly fresh.
+MAPPINGS_VERSION_TTL = 24 * 3600
+
+
+def mappings_version(store) -> str:
+    """A token of the store's mappings as they are: it changes whenever they change
+    (`forget_validation`), so what was planned under one version is known to be stale."""
+    key = _version_key(store)
+    cache.add(key, uuid4().hex, timeout=MAPPINGS_VERSION_TTL)
+    version = cache.get(key) or ""
+    cache.touch(key, MAPPINGS_VERSION_TTL)
+    return version
+
+
+def _version_key(store) -> str:
+    return f"mappings:version:{store.pk}"
 
 
 def _validation_key(store) -> str:

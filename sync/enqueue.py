@@ -14,6 +14,7 @@ from connector.celery import registered_task
 
 RUN_IMPORT = "sync.tasks.run_import"
 RECORD_HEARTBEAT = "sync.tasks.record_heartbeat"
+BUILD_PLAN = "sync.tasks.run_plan"
 
 
 def run_import(run_id: int) -> None:
@@ -24,6 +25,11 @@ def run_import(run_id: int) -> None:
 def run_import_on_commit(run_id: int) -> None:
     """Queue a run's task once the current transaction commits, so the worker finds its row."""
     transaction.on_commit(partial(registered_task(RUN_IMPORT).delay, run_id))
+
+
+def build_plan_on_commit(plan_id: int) -> None:
+    """Queue a plan's task once the current transaction commits."""
+    transaction.on_commit(partial(registered_task(BUILD_PLAN).delay, plan_id))
 
 
 def heartbeat_on_commit(queue: str, sent_at: str, source: str) -> None:

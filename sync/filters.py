@@ -1,5 +1,6 @@
-"""The console's list filters (django-filter): the Runs page's, and a record list's (the
-latest sync's outcome, direction and date, and a search over the fields the user chose)."""
+"""The console's list filters (django-filter): the Runs page's, a plan's records, and a
+record list's (the latest sync's outcome, direction and date, and a search over the fields
+the user chose)."""
 
 import django_filters
 from django import forms
@@ -7,7 +8,15 @@ from django.db.models import Q
 from django_filters.widgets import DateRangeWidget
 
 from mappings.models import SourceObject
-from sync.models import Outcome, RunDirection, RunTrigger, SyncRun
+from sync.models import (
+    MatchedBy,
+    Outcome,
+    PlanDecision,
+    PlanRecord,
+    RunDirection,
+    RunTrigger,
+    SyncRun,
+)
 
 NEVER = "never"
 # What a search may look in: (field, lookup, label). Ids match whole; names match in part.
@@ -79,3 +88,21 @@ class RunFilter(django_filters.FilterSet):
     class Meta:
         model = SyncRun
         fields = ["source", "direction", "kind", "status", "trigger", "batch"]
+
+
+class PlanRecordFilter(django_filters.FilterSet):
+    """The records behind one of a plan's counts (its links set these)."""
+
+    source = django_filters.ChoiceFilter(
+        label="Object", choices=SourceObject.choices, empty_label="All objects"
+    )
+    decision = django_filters.ChoiceFilter(
+        label="Decision", choices=PlanDecision.choices, empty_label="All decisions"
+    )
+    matched_by = django_filters.ChoiceFilter(
+        label="Matched by", choices=MatchedBy.choices, empty_label="Matched or not"
+    )
+
+    class Meta:
+        model = PlanRecord
+        fields = ["source", "decision", "matched_by"]

@@ -27,6 +27,23 @@ class EverythingForm(forms.Form):
     )
 
 
+class PlanForm(forms.Form):
+    """A plan of a full or incremental run: of one object, or (no object) of everything."""
+
+    source = forms.ChoiceField(
+        label="Object", choices=[("", "Every object"), *SourceObject.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        choices=ImportSchedule.Kind.choices, initial=ImportSchedule.Kind.INCREMENTAL
+    )
+    direction = forms.ChoiceField(
+        choices=RunDirection.choices, initial=RunDirection.IMPORT, required=False
+    )
+
+    def clean_direction(self):
+        return self.cleaned_data.get("direction") or RunDirection.IMPORT
+
+
 class RecordImportForm(forms.Form):
     source = forms.ChoiceField(label="Object", choices=SourceObject.choices)
     source_id = forms.CharField(label="BigCommerce id", max_length=64, strip=True)

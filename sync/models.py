@@ -209,6 +209,15 @@ def kind_title(kind: str, direction: str) -> str:
     return f"{label} (export)"
 
 
+class MatchedBy(models.TextChoices):
+    """How a sync finds the existing record it writes to in the other system."""
+
+    LINK = "link", "Identity link"
+    EXTERNAL_ID = "external_id", "External ID"
+    RULE = "rule", "Matching rule"
+    NATURAL_KEY = "natural_key", "Email or SKU"
+
+
 class Outcome(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
@@ -358,3 +367,89 @@ class SavedListView(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.object} of {self.store})"
+
+
+class PlanDecision(models.TextChoices):
+    """What a run would do with one record, as a plan (a dry run) found."""
+
+    CREATED = "created", "Would be created"
+    UPDATED = "updated", "Would be updated"
+    UNCHANGED = "unchanged", "Unchanged"
+    SKIPPED = "skipped", "Skipped"
+    CONFLICT = "conflict", "In conflict"
+    FAILED = "failed", "Would fail"
+
+
+class SyncPlan(models.Model):
+    """A dry run of a full or incremental import or export of one object, or of every enabled
+    object (`sources`, in dependency order): what a run would do with each record, written
+    nowhere else. *Apply* runs exactly its records (`sync/plans.py`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Planning"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="plans")
+    direction = models.CharField(
+        max_length=8, choices=RunDirection.choices, default=RunDirection.IMPORT
+    )
+    kind = models.CharField(max_length=12, choices=SyncRun.Kind.choices)
+    sources = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    # The store's mappings as they were planned (`mappings.services.mappings_version`).
+    mappings_version = models.CharField(max_length=32, blank=True)
+    seen = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_run = models.ForeignKey(
+        SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Plan #{self.pk}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        what = (
+            SourceObject(self.sources[0]).label.lower()
+            if len(self.sources) == 1
+            else "every object"
+        )
+        return f"{kind_title(self.kind, self.direction)} of {what}"
+
+
+class PlanRecord(models.Model):
+    """One record of a plan and what the run would do with it."""
+
+    plan = models.ForeignKey(SyncPlan, on_delete=models.CASCADE, related_name="records")
+    source = models.CharField(max_length=16, choices=SourceObject.choices)
+    source_id = models.CharField(max_length=64)
+    decision = models.CharField(max_length=12, choices=PlanDecision.choices)
+    matched_by = models.CharField(max_length=16, choices=MatchedBy.choices, blank=True)
+    match_reason = models.TextField(blank=True)
+    target_object = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "source", "source_id"], name="one_plan_record_per_record"
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "decision"], name="plan_record_decision")]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.source_id}: {self.get_decision_display()}"

@@ -30,7 +30,7 @@ from sync.pipeline.importers import importer_for
 from sync.pipeline.importers.catalog import ProductImporter
 from sync.pipeline.importers.orders import OrderImporter
 from sync.pipeline.importers.people import guests_of
-from sync.pipeline.matching import quote
+from sync.pipeline.load import find_by_external_id
 from sync.pipeline.prepare import mapped_values
 
 # Coupon revenue previews no records: it sums a day's orders per code.
@@ -207,11 +207,9 @@ def find_match(ctx, importer, sobject: str, write) -> Match:
         return Match(link.target_id, "identity link", "Linked to this record by an earlier sync.")
     ext_field = ctx.external_id_field(importer.setting, sobject) if write.key else ""
     if ext_field:
-        soql = f"SELECT Id FROM {sobject} WHERE {ext_field} = {quote(write.key)} LIMIT 1"  # noqa: S608
-        row = next(iter(ctx.sf.query(soql)), None)
-        if row is not None:
-            write.target_id = row["Id"]
-            return Match(row["Id"], "external ID", f"{ext_field} = {write.key}")
+        find_by_external_id(ctx, sobject, ext_field, [write])
+        if write.target_id is not None:
+            return Match(write.target_id, "external ID", write.match_reason)
     rules = importer.matching_rules(sobject)
     if write.match_record is not None and rules and ctx.may_match(sobject, ext_field):
         for pairs in rules:

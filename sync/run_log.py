@@ -23,6 +23,8 @@ class RecordOutcome:
     message: str = ""
     calls: list = field(default_factory=list)  # the calls its writes made
     earlier_tries: list = field(default_factory=list)  # summaries of earlier tries in the run
+    matched_by: str = ""  # how the existing record it writes to was found (MatchedBy), and why
+    match_reason: str = ""
 
     @property
     def retryable(self) -> bool:
@@ -48,6 +50,9 @@ def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, 
         values.setdefault(sobject, []).append(w.values)
     values = {sobject: rows[0] if len(rows) == 1 else rows for sobject, rows in values.items()}
     calls = list({id(call): call for _, w in writes for call in w.calls}.values())
+    found = next((w for sobject, w in writes if sobject == main and w.matched_by), None)
+    found = found or next((w for _, w in writes if w.matched_by), None)
+    match = {"matched_by": found.matched_by, "match_reason": found.match_reason} if found else {}
     failed = next(((sobject, w) for sobject, w in writes if not w.ok), None)
     if failed:
         sobject, w = failed
@@ -60,6 +65,7 @@ def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, 
             values,
             w.error,
             calls=calls,
+            **match,
         )
     main_object, main_write = next(
         ((sobject, w) for sobject, w in writes if sobject == main), writes[-1]
@@ -71,7 +77,14 @@ def outcome_of(source: str, source_id: str, writes: list[tuple], prepared=None, 
     else:
         outcome = Outcome.UPDATED
     return RecordOutcome(
-        source, source_id, outcome, main_object, main_write.target_id or "", values, calls=calls
+        source,
+        source_id,
+        outcome,
+        main_object,
+        main_write.target_id or "",
+        values,
+        calls=calls,
+        **match,
     )
 
 

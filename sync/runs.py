@@ -39,14 +39,14 @@ def start_run(
     if kind in (SyncRun.Kind.RECORDS, SyncRun.Kind.RESYNC) and not source_ids:
         raise RunRefused(f"Choose at least one record to {direction}.")
     if direction == RunDirection.EXPORT:
-        _check_exports(store, source)
+        check_exports(store, source)
     batch = [(source, source_ids)]
     return _start_chain(
         store, batch, kind, trigger=trigger, user=user, since=since, direction=direction
     )[0]
 
 
-def _check_exports(store, source: str) -> None:
+def check_exports(store, source: str) -> None:
     setting = store.object_settings.filter(source=source).first()
     if target_of(source) is None:
         raise RunRefused(f"{SourceObject(source).label} are not exported to BigCommerce.")
@@ -88,13 +88,7 @@ def start_everything(store, kind: str, *, trigger: str = "manual", user=None) ->
     The runs share their reads: orders find the customers and products imported by the runs
     before them, guests come with their orders (the orders run imports them, so no guest run
     when orders are enabled), and the refund run takes the orders the orders run read."""
-    ensure_default_mappings(store)
-    enabled = set(store.object_settings.filter(enabled=True).values_list("source", flat=True))
-    sources = [source for source in EVERYTHING if source in enabled]
-    if SourceObject.ORDER in sources and SourceObject.GUEST in sources:
-        sources.remove(SourceObject.GUEST)
-    if not sources:
-        raise RunRefused("No object of this store is enabled; nothing was started.")
+    sources = everything_of(store)
     busy = set(
         SyncRun.objects.filter(
             store=store, source__in=sources, status__in=ACTIVE, kind__in=BATCH_KINDS
@@ -106,6 +100,19 @@ def start_everything(store, kind: str, *, trigger: str = "manual", user=None) ->
     return _start_chain(
         store, [(source, None) for source in sources], kind, trigger=trigger, user=user
     )
+
+
+def everything_of(store) -> list[str]:
+    """The objects "Import everything" imports, in dependency order: the enabled ones, less
+    guests when orders are enabled (the orders run imports their guests)."""
+    ensure_default_mappings(store)
+    enabled = set(store.object_settings.filter(enabled=True).values_list("source", flat=True))
+    sources = [source for source in EVERYTHING if source in enabled]
+    if SourceObject.ORDER in sources and SourceObject.GUEST in sources:
+        sources.remove(SourceObject.GUEST)
+    if not sources:
+        raise RunRefused("No object of this store is enabled; nothing was started.")
+    return sources
 
 
 def _start_chain(

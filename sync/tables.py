@@ -1,6 +1,6 @@
-"""The console's tables (django-tables2): the Runs page's, one row per run or per webhook
-batch; and a record list's, one row per BigCommerce record the connector knows, sortable by
-each column but the actions."""
+"""The console's tables (django-tables2): the Runs page's (one row per run, or per webhook
+batch), a plan's records, and a record list's (one row per BigCommerce record the connector
+knows, sortable by each column but the actions)."""
 
 import django_tables2 as tables
 from django.utils.html import format_html
@@ -105,3 +105,18 @@ class RunTable(tables.Table):
             )
         }
         empty_text = "No run matches."
+
+
+class PlanRecordTable(tables.Table):
+    source = tables.Column(verbose_name="Object", orderable=False, accessor="get_source_display")
+    source_id = _cell("sync/cells/plan_record.html", verbose_name="Record")
+    decision = tables.Column(
+        verbose_name="Decision", orderable=False, accessor="get_decision_display"
+    )
+    matched_by = _cell("sync/cells/plan_match.html", verbose_name="Matched")
+    target_id = _cell("sync/cells/plan_target.html", verbose_name="Writes to")
+    message = tables.Column(verbose_name="Why", orderable=False, default="")
+
+    class Meta:
+        attrs = {"class": "table small", "id": "plan-records"}
+        empty_text = "No record of this plan matches."

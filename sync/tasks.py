@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from sync import heartbeats, liveness, runs, schedules
+from sync import heartbeats, liveness, plans, runs, schedules
 from sync.pipeline.runner import Deferred
 
 
@@ -22,6 +22,12 @@ def run_import(self, run_id):
         runs.execute_run(run_id)
     except Deferred as deferred:
         raise self.retry(countdown=deferred.countdown) from None
+
+
+@shared_task
+def run_plan(plan_id):
+    """A plan (a dry run) reads as much as its run would: it goes to the sync queue."""
+    plans.build(plan_id)
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from sync import coupon_views, preview_views, record_views, views
+from sync import coupon_views, plan_views, preview_views, record_views, views
 from sync.objects import OBJECTS
 
 
@@ -33,6 +33,18 @@ urlpatterns = [
         name="run_start_everything",
     ),
     path("stores/<int:store_id>/runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("stores/<int:store_id>/plans/", plan_views.plan_create, name="plan_create"),
+    path("stores/<int:store_id>/plans/<int:plan_id>/", plan_views.plan_detail, name="plan_detail"),
+    path(
+        "stores/<int:store_id>/plans/<int:plan_id>/progress/",
+        plan_views.plan_progress,
+        name="plan_progress",
+    ),
+    path(
+        "stores/<int:store_id>/plans/<int:plan_id>/apply/",
+        plan_views.plan_apply,
+        name="plan_apply",
+    ),
     path(
         "stores/<int:store_id>/runs/<int:run_id>/progress/",
         views.run_progress,

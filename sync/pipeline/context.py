@@ -2,6 +2,11 @@
 
 Mapping rows, conditions, describes, price books, record types and customer group names are
 read once per run, not once per record.
+
+A dry run (`dry_run=True`, a plan: `sync/plans.py`) reads both sides as a run does and makes
+every decision, but the write stages stop before writing: nothing reaches Salesforce,
+BigCommerce or the identity map. What a dry run would have linked is kept in `planned`, so an
+order finds the customer a plan of the same store would create before it.
 """
 
 from functools import cached_property
@@ -23,9 +28,12 @@ UNCLAIMED_TTL = 60
 
 
 class Context:
-    def __init__(self, store, run=None, *, bc=None, sf=None):
+    def __init__(self, store, run=None, *, bc=None, sf=None, dry_run=False):
         self.store = store
         self.run = run
+        self.dry_run = dry_run
+        # (source type, sObject) -> {source id: Salesforce Id, None for a record to create}
+        self.planned: dict[tuple[str, str], dict[str, str | None]] = {}
         self.bc = bc or BigCommerceClient.for_store(store)
         self.sf = sf or SalesforceClient.for_org(store.salesforce_org)
         self._settings: dict[str, ObjectSetting] = {}
@@ -157,6 +165,20 @@ class Context:
             names = reads.customer_group_names(self.bc)
             cache.set(key, names, timeout=GROUP_NAMES_TTL)
         return names
+
+    def plan_links(self, source_type: str, sobject: str, writes) -> None:
+        """A dry run's writes, as the links a run would have made."""
+        planned = self.planned.setdefault((source_type, sobject), {})
+        planned.update({w.source_id: w.target_id for w in writes})
+
+    def links(self, source_type: str, ids, sobject: str) -> dict[str, str | None]:
+        """Source id -> Salesforce Id of the records linked, and in a dry run of those it
+        would link (None: it would create them)."""
+        ids = {str(i) for i in ids}
+        found = identity.links_for(self.store, source_type, ids, sobject)
+        linked = {i: link.target_id for i, link in found.items()}
+        planned = self.planned.get((source_type, sobject), {})
+        return {**{i: planned[i] for i in ids if i in planned}, **linked}
 
     def key(self, kind: str, source_id) -> str:
         """The external ID value: `<store hash>:<id>`, or `<store hash>:<kind>:<id>` for the

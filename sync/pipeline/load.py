@@ -6,6 +6,10 @@ values are the ones last written, and writes the rest in batches: upsert by exte
 the object has the field (a retry can never make a twin), else update by Id and create what
 matched nothing.
 Successes are linked in the identity map with the hash of the values written.
+
+In a dry run (`ctx.dry_run`) every decision is made as above, and the write stage stops before
+sending: what the org's describe says Salesforce would refuse fails its record, a record whose
+external ID the org already has would be updated, the rest created; no link is saved.
 """
 
 from dataclasses import dataclass, field
@@ -13,8 +17,11 @@ from dataclasses import dataclass, field
 from connector.locks import LockTimeout, cache_lock
 from integrations import errors
 from integrations.recording import recording
+from mappings.validation import value_problems
 from sync import identity
+from sync.models import MatchedBy
 from sync.pipeline import matching
+from sync.pipeline.prepare import mapping_error
 
 # Lookups Salesforce sets once: sent when a record is created, never in an update.
 CREATE_ONLY = {
@@ -52,6 +59,8 @@ class Write:
     label: str = ""  # the record's name, kept on its link (sync/pipeline/labels.py)
     target_id: str | None = None
     matched: bool = False  # found by a matching rule, not by the identity map
+    matched_by: str = ""  # how its target was found (MatchedBy), and why
+    match_reason: str = ""
     created: bool = False
     unchanged: bool = False
     error: errors.APIError | None = None
@@ -78,17 +87,23 @@ def write_records(ctx, setting, sobject: str, source_type: str, writes: list, *,
         if link:
             w.target_id = link.target_id
             w.unchanged = link.values_hash == w.hash
+            w.matched_by, w.match_reason = MatchedBy.LINK, "Linked by an earlier sync."
     ext_field = ctx.external_id_field(setting, sobject) if any(w.key for w in writes) else ""
     with recording() as calls:
         unlinked = [w for w in writes if w.target_id is None and w.match_record is not None]
         if unlinked and rules and ctx.may_match(sobject, ext_field):
             matching.find(ctx, setting, sobject, source_type, unlinked, rules, ext_field)
         pending = [w for w in writes if w.ok and not w.unchanged]
-        if pending:
+        if pending and ctx.dry_run:
+            _plan(ctx, sobject, ext_field, pending)
+        elif pending:
             _send_by_parent(ctx, sobject, ext_field, pending)
     for w in writes:
         if not w.unchanged:
             w.calls = calls
+    if ctx.dry_run:
+        ctx.plan_links(source_type, sobject, [w for w in writes if w.ok])
+        return
     written = [w for w in pending if w.ok]
     identity.save_links(
         ctx.store,
@@ -104,6 +119,37 @@ def names_of(writes) -> dict[str, str] | None:
     lines), so names written before stay."""
     names = {w.source_id: w.label for w in writes if w.label}
     return names or None
+
+
+def _plan(ctx, sobject, ext_field, pending) -> None:
+    """A dry run's write stage: decide what each write would do, and send nothing."""
+    if ext_field:
+        find_by_external_id(ctx, sobject, ext_field, [w for w in pending if not w.target_id])
+    described = ctx.sf.describe(sobject)
+    for w in pending:
+        problems = value_problems(sobject, {**w.values, **w.create_only}, described)
+        if problems:
+            found = {f"{sobject}.{name}": text for name, text in problems.items()}
+            w.error = mapping_error(found, code="WOULD_BE_REFUSED")
+        else:
+            w.created = not w.target_id
+
+
+def find_by_external_id(ctx, sobject, ext_field, writes) -> None:
+    """The records an upsert would update rather than create: their external ID is in the
+    org already (read-only queries, 100 values each)."""
+    keys = sorted({w.key for w in writes if w.key})
+    found = {}
+    for start in range(0, len(keys), matching.VALUES_PER_QUERY):
+        listed = ", ".join(
+            matching.quote(key) for key in keys[start : start + matching.VALUES_PER_QUERY]
+        )
+        soql = f"SELECT Id, {ext_field} FROM {sobject} WHERE {ext_field} IN ({listed})"  # noqa: S608
+        found.update({row[ext_field]: row["Id"] for row in ctx.sf.query(soql)})
+    for w in writes:
+        if w.key in found:
+            w.target_id = found[w.key]
+            w.matched_by, w.match_reason = MatchedBy.EXTERNAL_ID, f"{ext_field} = {w.key}"
 
 
 def _send(ctx, sobject, ext_field, pending) -> None:

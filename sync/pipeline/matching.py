@@ -12,6 +12,7 @@ from integrations import errors
 from mappings.models import MultipleMatches
 from mappings.paths import get_path
 from sync import identity
+from sync.models import MatchedBy
 
 VALUES_PER_QUERY = 100
 
@@ -84,10 +85,11 @@ def _drop_linked_elsewhere(ctx, sobject, source_type, keyed, found) -> None:
 def _decide(setting, sobject, w, pairs, rows) -> None:
     if not rows:
         return
+    described = " and ".join(
+        f"{target} = {get_path(w.match_record, source)!r}" for source, target in pairs
+    )
+    w.matched_by = MatchedBy.RULE
     if len(rows) > 1 and setting.multiple_matches == MultipleMatches.SKIP:
-        described = " and ".join(
-            f"{target} = {get_path(w.match_record, source)!r}" for source, target in pairs
-        )
         w.error = errors.Conflict(
             f"{len(rows)} {sobject} records match {described}; the record was skipped. Merge "
             "the duplicates in Salesforce, or let the object's setting update the oldest match, "
@@ -97,6 +99,8 @@ def _decide(setting, sobject, w, pairs, rows) -> None:
         )
         return
     w.target_id, w.matched = rows[0]["Id"], True
+    several = f" (the oldest of {len(rows)})" if len(rows) > 1 else ""
+    w.match_reason = f"{described}{several}."
 
 
 def quote(value: str) -> str:

@@ -91,9 +91,13 @@ def execute(run: SyncRun, *, ctx: Context | None = None, sleep=time.sleep) -> Sy
 
 
 def pipe_for(ctx: Context, run: SyncRun) -> Pipe:
-    if run.direction == RunDirection.EXPORT:
-        return exporter_for(ctx, run.source, importer=importer_for(ctx, run.source))
-    return importer_for(ctx, run.source)
+    return pipe_of(ctx, run.source, run.direction)
+
+
+def pipe_of(ctx: Context, source: str, direction: str) -> Pipe:
+    if direction == RunDirection.EXPORT:
+        return exporter_for(ctx, source, importer=importer_for(ctx, source))
+    return importer_for(ctx, source)
 
 
 def _defer_or_fail(run: SyncRun, exc: errors.RateLimited) -> None:
@@ -119,7 +123,7 @@ def _completed(run) -> str:
 
 def _run_pages(run, ctx, pipe: Pipe, sleep):
     watermark = run.checkpoint or run.watermark_from
-    batches = _batches(_pages(run, pipe))
+    batches = in_batches(_pages(run, pipe))
     while True:
         with recording() as reads:  # the calls that read a batch belong to its records
             batch = next(batches, None)
@@ -147,7 +151,7 @@ def _check_still_wanted(run) -> None:
         raise Cancelled
 
 
-def _batches(pages):
+def in_batches(pages):
     """Pages joined into batches of about BATCH records: Salesforce takes 200 per call, so
     four pages of 250 fill five calls where one page would half-fill its second."""
     batch = []

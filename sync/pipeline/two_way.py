@@ -50,7 +50,7 @@ class Guard:
 
     def remember(self, prepared: list) -> None:
         """Keep the values both sides have after the import as the last synced ones."""
-        if not self.active:
+        if not self.active or self.ctx.dry_run:
             return
         links = self._links([p.unit_id for p in prepared if p.ok])
         changed = []

@@ -22,8 +22,10 @@ from sync.models import (
     ImportSchedule,
     ListPreference,
     Outcome,
+    PlanRecord,
     SavedListView,
     SyncLogEntry,
+    SyncPlan,
     SyncRun,
 )
 from sync.schedules import save_schedule
@@ -69,6 +71,8 @@ STATE_CHANGING = {
     "run_start_everything": POST,
     "run_cancel": POST,
     "run_resync_failed": POST,
+    "plan_create": POST,
+    "plan_apply": POST,
     "record_import": POST,
     "record_export": POST,
     "record_link_delete": POST,
@@ -123,6 +127,8 @@ READ_ONLY = {
     "run_list",
     "run_detail",
     "run_progress",
+    "plan_detail",
+    "plan_progress",
     "schedule_list",
     "log_list",
     "log_detail",
@@ -245,7 +251,12 @@ def world(store_a, alice, org_a):
         code="SUMMER10",
         campaign_id="701000000000001AAA",
     )
+    plan = SyncPlan.objects.create(
+        store=store_a, kind=SyncRun.Kind.FULL, sources=["order"], status=SyncPlan.Status.READY
+    )
+    PlanRecord.objects.create(plan=plan, source="order", source_id="101", decision="created")
     return {
+        "plan_id": plan.pk,
         "store_id": store_a.pk,
         "org_id": org_a.pk,
         "membership_id": Membership.objects.get(store=store_a, user=alice).pk,

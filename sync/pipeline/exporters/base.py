@@ -8,6 +8,9 @@ own user: those changes are the connector's writes coming back. The BigCommerce 
 linked one; a record never linked is found by its external ID value (`<store hash>:<id>`), then
 by the object's natural key (email, SKU); in upsert mode one that matches nothing is created.
 Values equal to what the connector last wrote either way are not written again.
+
+A dry run (`ctx.dry_run`, a plan) stops before the writes: the records it would update or
+create say so, and nothing is written to BigCommerce or the identity map.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from integrations.recording import recording
 from mappings import export
 from mappings.models import ExportMode, MultipleMatches
 from sync import identity
-from sync.models import IdentityLink, Outcome
+from sync.models import IdentityLink, MatchedBy, Outcome
 from sync.pipeline import labels
 from sync.pipeline.exporters import conflicts
 from sync.pipeline.exporters.removals import removals as removed_in_salesforce
@@ -53,6 +56,8 @@ class Unit:
     outcome: str = ""
     error: errors.APIError | None = None
     message: str = ""
+    matched_by: str = ""  # how the BigCommerce record was found (MatchedBy), and why
+    match_reason: str = ""
 
     @property
     def sf_id(self) -> str:
@@ -75,6 +80,7 @@ class Exporter(Pipe):
     # Linked records are read before they are written (for conflicts, and to send only what
     # changed), except where BigCommerce cannot read them in batches.
     reads_current = True
+    creates = False  # whether `create` makes BigCommerce records (else it skips them)
 
     def __init__(self, ctx, importer=None):
         self.ctx = ctx
@@ -116,11 +122,6 @@ class Exporter(Pipe):
         units = [Unit({"Id": ""}, bc_id=bc_id, sent=dict(empty)) for bc_id in bc_ids]
         self.update(units)
         return {u.bc_id: u.error for u in units if u.error is not None}
-
-    def removals(self) -> list[RecordOutcome]:
-        if self.since is None:
-            return []
-        return removed_in_salesforce(self, self.since)
 
     def body(self, unit: Unit) -> dict:
         """What is written: the values BigCommerce lacks."""
@@ -233,12 +234,30 @@ class Exporter(Pipe):
             self._check_rules([u for u in units if u.open and u.sent])
             updates = [u for u in units if u.open and u.bc_id]
             creates = [u for u in units if u.open and not u.bc_id]
+            if self.ctx.dry_run:
+                self._plan(updates, creates)
+                return [self._outcome(u, calls) for u in units]
             if updates:
                 self.update(updates)
             if creates:
                 self.create(creates)
         self._remember([u for u in units if u.written is not None])
         return [self._outcome(u, calls) for u in units]
+
+    def _plan(self, updates: list[Unit], creates: list[Unit]) -> None:
+        """A dry run's write stage: what each write would do, sending nothing."""
+        for unit in updates:
+            unit.outcome = Outcome.UPDATED
+        if not self.creates:
+            self.create(creates)  # the base's: it only skips them, with the reason
+            return
+        for unit in creates:
+            unit.outcome = Outcome.CREATED
+
+    def removals(self) -> list[RecordOutcome]:
+        if self.since is None or self.ctx.dry_run:
+            return []
+        return removed_in_salesforce(self, self.since)
 
     def _transformed(self, record: dict) -> Unit:
         unit = Unit(record)
@@ -263,7 +282,16 @@ class Exporter(Pipe):
         by_target = {link.target_id: link for link in links}
         for unit in units:
             unit.link = by_target.get(unit.sf_id)
-            unit.bc_id = unit.link.source_id if unit.link else self._own_external_id(unit.record)
+            if unit.link is not None:
+                unit.bc_id = unit.link.source_id
+                unit.matched_by, unit.match_reason = MatchedBy.LINK, "Linked by an earlier sync."
+            else:
+                unit.bc_id = self._own_external_id(unit.record)
+                if unit.bc_id is not None:
+                    unit.matched_by = MatchedBy.EXTERNAL_ID
+                    unit.match_reason = (
+                        f"{self.external_id_field()} names {self.resource} {unit.bc_id}."
+                    )
         self._match([u for u in units if u.bc_id is None])
 
     def _own_external_id(self, record: dict) -> str | None:
@@ -294,6 +322,8 @@ class Exporter(Pipe):
                 )
             elif candidates:
                 unit.bc_id = str(min(candidates, key=lambda r: int(r["id"]))["id"])
+                unit.matched_by = MatchedBy.NATURAL_KEY
+                unit.match_reason = f"{self.natural_key} = {value!r}."
 
     def _linked_elsewhere(self, bc_ids: set[str]) -> set[str]:
         """BigCommerce records already linked to a Salesforce record: never matched again."""
@@ -405,6 +435,8 @@ class Exporter(Pipe):
             self.modified_at(unit.record),
             unit.message or conflicts.describe(unit.conflicts),
             calls=shown_calls,
+            matched_by=unit.matched_by if unit.bc_id else "",
+            match_reason=unit.match_reason if unit.bc_id else "",
         )
 
     def _logged_values(self, unit: Unit) -> dict:

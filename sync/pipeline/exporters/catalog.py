@@ -72,6 +72,7 @@ class Product2Changes(Exporter):
 class ProductExporter(Product2Changes):
     """Product2 → BigCommerce product."""
 
+    creates = True
     source_type = SourceObject.PRODUCT
     resource = "product"
 

@@ -16,6 +16,7 @@ class CustomerExporter(Exporter):
     resource = "customer"
     parents = TARGET.parent_map
     natural_key = "email"
+    creates = True
 
     def columns(self):
         return [*super().columns(), "AccountId"]

@@ -81,9 +81,8 @@ class Parents:
                 people[i] = _parent_error(f"customer {i}", errors_by_id[i])
         return people
 
-    def _links(self, importer, ids, sobject) -> dict[str, str]:
-        links = identity.links_for(self.ctx.store, importer.source_type, ids, sobject)
-        return {i: link.target_id for i, link in links.items()}
+    def _links(self, importer, ids, sobject) -> dict[str, str | None]:
+        return self.ctx.links(importer.source_type, ids, sobject)
 
     def entries(self, orders) -> tuple[dict[str, str], dict[str, errors.APIError]]:
         """Price book entry Id per line item's product (or variant); products imported first."""
@@ -322,7 +321,7 @@ class OrderImporter(Importer):
     def _delete_stale_items(self, item_object, headers, stale) -> None:
         """Delete them once their orders are Draft again; an order whose delete fails fails."""
         doomed = [(h, item_id) for h in headers if h.ok for item_id in stale.get(h.source_id, [])]
-        if not doomed:
+        if not doomed or self.ctx.dry_run:
             return
         results = self.ctx.sf.delete_many([item_id for _, item_id in doomed])
         gone = []
@@ -347,7 +346,7 @@ class OrderImporter(Importer):
             and item_writes[p.unit_id]
             and all(w.ok for w in item_writes[p.unit_id])
         ]
-        if not updates:
+        if not updates or self.ctx.dry_run:
             return
         rows = [{"Id": h.target_id, "Status": status} for h, status in updates]
         for (h, status), result in zip(
@@ -359,6 +358,8 @@ class OrderImporter(Importer):
                 h.values["Status"] = status
 
     def _settle(self, header, alive, headers, done) -> None:
+        if self.ctx.dry_run:
+            return
         settled = [
             h
             for p, h in zip(alive, headers, strict=True)
