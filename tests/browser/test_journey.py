@@ -75,6 +75,7 @@ def fits_a_phone(page, step: str) -> None:
     page.set_viewport_size(PHONE)
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")  # else the sticky top bar lands mid-picture
         page.screenshot(path=str(SCREENSHOTS / f"journey-{step}.png"), full_page=True)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (step, page.url, width, wider_than_the_screen(page))
