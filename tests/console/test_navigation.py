@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from sync.models import SyncRun
+from sync.models import IdentityLink, SyncRun
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,20 @@ def test_the_nav_marks_the_section_of_every_page(client_for, alice, store_a, pat
 
 def test_breadcrumbs_end_with_a_link_not_a_separator(client_for, alice, store_a):
     run = SyncRun.objects.create(store=store_a, source="customer", kind="full")
+    link = IdentityLink.objects.create(
+        store=store_a,
+        org=store_a.salesforce_org,
+        source_type="customer",
+        source_id="7",
+        target_object="Contact",
+        target_id="003000000000007AAA",
+    )
     client = client_for(alice)
-    for path in (f"/stores/{store_a.pk}/runs/", f"/stores/{store_a.pk}/runs/{run.pk}/"):
+    for path in (
+        f"/stores/{store_a.pk}/runs/",
+        f"/stores/{store_a.pk}/runs/{run.pk}/",
+        f"/stores/{store_a.pk}/records/customers/",
+        f"/stores/{store_a.pk}/records/customers/{link.pk}/delete/",
+    ):
         crumbs = re.search(r'<p class="crumbs">(.*?)</p>', client.get(path).content.decode())
         assert crumbs and crumbs.group(1).endswith("</a>"), path

@@ -97,10 +97,14 @@ def test_log_rows_name_objects_as_people_do_and_link_salesforce_records(
 ):
     store_a.salesforce_org.instance_url = "https://acme.my.salesforce.com"
     store_a.salesforce_org.save()
-    make_entry(store_a, "5", source="order_item", target_object="OrderItem", target_id="802A1")
+    row = make_entry(
+        store_a, "5", source="order_item", target_object="OrderItem", target_id="802A1"
+    )
     page = client_for(victor).get("/logs/").content.decode()
     assert "<td>Order item</td>" in page
     assert 'href="https://acme.my.salesforce.com/lightning/r/OrderItem/802A1/view"' in page
+    detail = client_for(victor).get(f"/logs/{row.pk}/").content.decode()
+    assert "<h1>Order item <code>5</code>" in detail
 
 
 def test_an_operator_resyncs_the_checked_rows_in_one_run_per_object(
